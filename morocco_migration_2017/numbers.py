@@ -6,7 +6,7 @@ import re
 from decimal import Decimal
 
 _SCALES = {"": 1, "K": 1_000, "k": 1_000, " thousand": 1_000, " million": 1_000_000, " billion": 1_000_000_000}
-_MENTION = re.compile(
+MENTION_PATTERN = re.compile(
     r"(?P<currency>\$)?"
     r"(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?P<scale>K|k| thousand| million| billion)?"
@@ -17,7 +17,7 @@ DIGIT_RUN = re.compile(r"\d+")
 
 def parse_mention(text: str) -> Decimal | None:
     """The value a mention denotes, or None when the text is not a number we can read."""
-    match = _MENTION.fullmatch(text)
+    match = MENTION_PATTERN.fullmatch(text)
     if match is None:
         return None
     return Decimal(match["digits"].replace(",", "")) * _SCALES[match["scale"] or ""]

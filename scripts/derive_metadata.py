@@ -1,0 +1,134 @@
+"""Recompute the metadata derived from the snapshots: hashes, sizes, quote offsets, and mention drafts.
+
+    python scripts/derive_metadata.py [--check] [--rehash] [--root PATH]
+
+- snapshot sha256 and bytes in sources.csv and in datapackage.json;
+- quote_start and quote_end in statistics.csv, from the quote text where it occurs exactly once;
+- for a source with a snapshot but no row in mentions.csv, a draft drafts/mentions-<source_id>.csv listing
+  every number of the snapshot, for a maintainer to complete (role, statistic_id) and merge.
+
+--check reports what is stale and exits 1, changing nothing. A hash already recorded is never replaced
+unless --rehash is given (snapshots are never edited, so a changed hash means a changed file). A quote
+that occurs 0 or several times and whose offsets do not match is refused: set it by hand. Nothing is
+written unless every change could be computed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+from morocco_migration_2017.maintenance import MaintenanceError, read_rows, render_rows, write_all
+from morocco_migration_2017.numbers import MENTION_PATTERN
+from morocco_migration_2017.paths import DESCRIPTOR, PackageError, read_descriptor
+
+
+def _table(rows: list[list[str]]) -> list[dict[str, str]]:
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def _untable(header: list[str], records: list[dict[str, str]]) -> list[list[str]]:
+    return [header] + [[record[name] for name in header] for record in records]
+
+
+def _snapshot_facts(root: Path, sources: list[dict[str, str]], rehash: bool) -> dict[str, tuple[str, int, str]]:
+    """sha256, size and text of each snapshot, by path; refuses a silent change of a recorded hash."""
+    facts = {}
+    for source in sources:
+        path = source.get("snapshot_path", "")
+        if not path:
+            continue
+        if not (root / path).is_file():
+            raise MaintenanceError(f"{path}: snapshot file is missing (source {source['source_id']})")
+        data = (root / path).read_bytes()
+        sha = hashlib.sha256(data).hexdigest()
+        if source["snapshot_sha256"] not in ("", sha) and not rehash:
+            raise MaintenanceError(f"{path}: its sha256 is {sha}, not the recorded {source['snapshot_sha256']}; "
+                                   "snapshots are never edited: restore the file, or pass --rehash for a new one")
+        facts[path] = (sha, len(data), data.decode("utf-8"))
+    return facts
+
+
+def _offsets(statistic: dict[str, str], text: str) -> tuple[str, str]:
+    quote = statistic["quote"]
+    if text.count(quote) == 1:
+        start = text.index(quote)
+        return str(start), str(start + len(quote))
+    start, end = statistic["quote_start"], statistic["quote_end"]
+    if start.isdigit() and end.isdigit() and text[int(start):int(end)] == quote:
+        return start, end
+    found = "is not in the snapshot" if quote not in text else f"occurs {text.count(quote)} times"
+    raise MaintenanceError(f"statistics.csv: {statistic['statistic_id']}: the quote {found} and its offsets do not "
+                           "match it; correct the quote or set quote_start and quote_end by hand")
+
+
+def _mention_draft(source_id: str, text: str) -> bytes:
+    rows = [["source_id", "mention_start", "mention_end", "mention_text", "role", "statistic_id", "notes"]]
+    rows += [[source_id, str(m.start()), str(m.end()), m.group(), "", "", ""] for m in MENTION_PATTERN.finditer(text)]
+    return render_rows(rows)
+
+
+def derived_changes(root: Path, rehash: bool = False) -> dict[Path, bytes]:
+    """New bytes for every file whose derived metadata is stale."""
+    descriptor = read_descriptor(root)
+    paths = {res["name"]: root / res["path"] for res in descriptor["resources"] if res.get("type") == "table"}
+    source_rows = read_rows(paths["sources"])
+    sources = _table(source_rows)
+    facts = _snapshot_facts(root, sources, rehash)
+    for source in sources:
+        if source["snapshot_path"]:
+            sha, size, _ = facts[source["snapshot_path"]]
+            source["snapshot_sha256"], source["snapshot_bytes"] = sha, str(size)
+    for resource in descriptor["resources"]:
+        if resource.get("path") in facts:
+            sha, size, _ = facts[resource["path"]]
+            if resource.get("hash") not in (None, f"sha256:{sha}") and not rehash:
+                raise MaintenanceError(f"{DESCRIPTOR}: resource {resource['name']!r} records {resource['hash']}, but "
+                                       f"the file's sha256 is {sha}; restore the file, or pass --rehash")
+            resource["hash"], resource["bytes"] = f"sha256:{sha}", size
+    texts = {s["source_id"]: facts[s["snapshot_path"]][2] for s in sources if s["snapshot_path"]}
+    stat_rows = read_rows(paths["statistics"])
+    statistics = _table(stat_rows)
+    for statistic in statistics:
+        if statistic["source_id"] not in texts:
+            raise MaintenanceError(f"statistics.csv: {statistic['statistic_id']}: source {statistic['source_id']!r} "
+                                   "has no snapshot")
+        statistic["quote_start"], statistic["quote_end"] = _offsets(statistic, texts[statistic["source_id"]])
+    candidates = {
+        paths["sources"]: render_rows(_untable(source_rows[0], sources)),
+        root / DESCRIPTOR: (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+        paths["statistics"]: render_rows(_untable(stat_rows[0], statistics)),
+    }
+    mentioned = {row["source_id"] for row in _table(read_rows(paths["mentions"]))}
+    for source_id, text in texts.items():
+        if source_id not in mentioned:
+            candidates[root / "drafts" / f"mentions-{source_id}.csv"] = _mention_draft(source_id, text)
+    return {path: data for path, data in candidates.items() if not path.exists() or path.read_bytes() != data}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report what is stale; change nothing")
+    parser.add_argument("--rehash", action="store_true", help="accept a changed snapshot and record its new hash")
+    parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
+    args = parser.parse_args(argv)
+    try:
+        changes = derived_changes(args.root, args.rehash)
+    except (MaintenanceError, PackageError, KeyError, UnicodeDecodeError) as err:
+        print(f"derive_metadata: error: {err}; nothing was written", file=sys.stderr)
+        return 2
+    for path in changes:
+        print(f"{'stale' if args.check else 'updated'}: {path.relative_to(args.root)}")
+    if args.check:
+        return 1 if changes else 0
+    for path in changes:
+        path.parent.mkdir(exist_ok=True)
+    write_all(changes)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
