@@ -46,19 +46,25 @@ def _layout_problems(data: bytes, name: str) -> list[Problem]:
     return problems
 
 
-def _formula_problems(text: str, name: str) -> list[Problem]:
-    if not _SUSPECT.search(text):
-        return []
+def _cell_problems(text: str, name: str) -> list[Problem]:
+    """Rows whose cell count differs from the header, and cells a spreadsheet would run as formulas."""
+    suspect = _SUSPECT.search(text) is not None
     problems = []
     rows = csv.reader(io.StringIO(text, newline=""))
     header = next(rows, [])
     for number, cells in enumerate(rows, start=2):
-        for position, cell in enumerate(cells):
-            if cell.startswith(FORMULA_TRIGGERS):
-                field = header[position] if position < len(header) else f"column {position + 1}"
-                problems.append(Problem(CHECK, name, f"text starts with {cell[0]!r}, which a spreadsheet runs as a "
-                                        "formula; reword the cell", row=number, field=field, value=cell))
+        if cells and len(cells) != len(header):
+            problems.append(Problem(CHECK, name, f"row has {len(cells)} cells but the header has {len(header)} "
+                                    "(a short or long row)", row=number))
+        if suspect:
+            problems += _formula_cells(cells, header, number, name)
     return problems
+
+
+def _formula_cells(cells: list[str], header: list[str], number: int, name: str) -> list[Problem]:
+    return [Problem(CHECK, name, f"text starts with {cell[0]!r}, which a spreadsheet runs as a formula; reword the "
+                    "cell", row=number, field=header[i] if i < len(header) else f"column {i + 1}", value=cell)
+            for i, cell in enumerate(cells) if cell.startswith(FORMULA_TRIGGERS)]
 
 
 def check_csv(root: Path, relpath: str) -> list[Problem]:
@@ -70,4 +76,4 @@ def check_csv(root: Path, relpath: str) -> list[Problem]:
     problems = _encoding_problems(data, relpath)
     if problems:
         return problems
-    return _layout_problems(data, relpath) + _formula_problems(data.decode("utf-8"), relpath)
+    return _layout_problems(data, relpath) + _cell_problems(data.decode("utf-8"), relpath)
