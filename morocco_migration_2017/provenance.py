@@ -42,7 +42,7 @@ class Context:
 
     def snapshot_by_source(self) -> dict[str, str | None]:
         sources = self.tables["sources"].dropna(subset=["snapshot_path"])
-        return {sid: self.snapshot(path) for sid, path in zip(sources["source_id"], sources["snapshot_path"])}
+        return {sid: self.snapshot(path) for sid, path in zip(sources["source_id"], sources["snapshot_path"], strict=True)}
 
 
 def _int(series: pd.Series) -> pd.Series:
@@ -230,8 +230,8 @@ def cross_checks_consistent(ctx: Context) -> list[Problem]:
               .set_index("index"))
     same = ((pd.to_numeric(merged["reported_value"], errors="coerce") == pd.to_numeric(merged["value"], errors="coerce"))
             & (merged["reported_bound"] == merged["value_bound"]))
-    in_notes = pd.Series([str(name) in str(notes) for name, notes in zip(merged["short_name"], merged["notes"])],
-                         index=merged.index, dtype=bool)
+    pairs = zip(merged["short_name"], merged["notes"], strict=True)
+    in_notes = pd.Series([str(name) in str(notes) for name, notes in pairs], index=merged.index, dtype=bool)
     return (_rows(ctx, merged, merged["source_role"] != "cross_check", "source_id",
                   "compare only with sources whose source_role is cross_check")
             + _rows(ctx, merged, (merged["agreement"] == "agrees") & ~same, "agreement",

@@ -27,7 +27,7 @@ from morocco_migration_2017.paths import DESCRIPTOR, PackageError, read_descript
 
 
 def _table(rows: list[list[str]]) -> list[dict[str, str]]:
-    return [dict(zip(rows[0], row)) for row in rows[1:]]
+    return [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
 
 
 def _untable(header: list[str], records: list[dict[str, str]]) -> list[list[str]]:

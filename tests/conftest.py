@@ -7,7 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from edits import ROOT, copy_package
+
 
 def _fingerprint() -> dict[str, str]:
     files = [ROOT / "datapackage.json", *sorted((ROOT / "data").rglob("*")), *sorted((ROOT / "schemas").rglob("*"))]

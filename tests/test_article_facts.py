@@ -6,8 +6,9 @@ also asserts that the article text says what it relies on.
 
 from __future__ import annotations
 
-import plain_checks as pc
 import pytest
+
+import plain_checks as pc
 from edits import ROOT
 
 # statistic_id: (words of the article, value, bound, period_start, period_end, period_type, area, country)

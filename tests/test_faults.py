@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from edits import (edit_descriptor, edit_rows, get_cell, read_table, replace_bytes, resource, set_cell,
-                   write_table)
+
+from edits import edit_descriptor, edit_rows, get_cell, read_table, replace_bytes, resource, set_cell
 from morocco_migration_2017.cli import main
 
 STATS, IND, SRC, MEN, XC = (f"data/{t}.csv" for t in ("statistics", "indicators", "sources", "mentions",
@@ -53,7 +53,7 @@ def descriptor_path(path: str) -> Callable[[Path], None]:
 
 
 def drop_column(name: str) -> Callable[[list[list[str]]], list[list[str]]]:
-    return lambda t: [[c for c, h in zip(r, t[0]) if h != name] for r in t]
+    return lambda t: [[c for c, h in zip(r, t[0], strict=True) if h != name] for r in t]
 
 
 def snapshot_hash_in_descriptor(root: Path) -> None:
@@ -74,7 +74,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, int | None, str | None, str]
     ("dangling-fk-source", cell("statistics", 2, "source_id", "no-such-source"), STATS, 2, None, "foreign key"),
     ("dangling-fk-mention", cell("mentions", 2, "statistic_id", "no_such_statistic"), MEN, 2, None, "foreign key"),
     ("dangling-fk-cross-check", cell("cross_checks", 2, "source_id", "no-such-report"), XC, 2, None, "foreign key"),
-    ("extra-column", rows("indicators", lambda t: [r + ["x"] for r in t]), IND, None, None, "extra"),
+    ("extra-column", rows("indicators", lambda t: [[*r, "x"] for r in t]), IND, None, None, "extra"),
     ("missing-column", rows("statistics", drop_column("notes")), STATS, None, None, "missing"),
     ("renamed-column", rows("indicators", lambda t: [["name", *t[0][1:]], *t[1:]]), IND, None, "indicator_id",
      "label"),

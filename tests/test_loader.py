@@ -7,10 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import morocco_migration_2017 as mm
 import pandas as pd
-import plain_checks as pc
 import pytest
+
+import morocco_migration_2017 as mm
+import plain_checks as pc
 from edits import ROOT, set_cell
 
 SCHEMAS = {p.name.removesuffix(".schema.json"): json.loads(p.read_text()) for p in (ROOT / "schemas").glob("*.json")}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import plain_checks as pc
 import pytest
+
+import plain_checks as pc
 from edits import ROOT, edit_rows, replace_bytes, set_cell
 
 BREAKS: dict[str, Callable[[Path], None]] = {

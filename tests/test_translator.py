@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pandera.pandas as pa
 import pytest
+
 from edits import ROOT
 from morocco_migration_2017.pandera_schemas import column_for, schema_for
 from morocco_migration_2017.table_schema import tabular_resources

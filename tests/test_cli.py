@@ -1,0 +1,86 @@
+"""Issue: the `morocco-migration-2017` command: exit codes, one line per problem, JSON, show, version."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import morocco_migration_2017 as mm
+import plain_checks as pc
+from edits import ROOT, set_cell
+
+EXE = [sys.executable, "-m", "morocco_migration_2017"]
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*EXE, *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+
+
+def test_validate_default_package_is_sound() -> None:
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("valid: 6 statistics, 5 indicators, 3 sources, 15 mentions, 12 cross_checks")
+    assert pc.SNAPSHOT_ID in result.stdout
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "morocco-migration-2017"
+    assert subprocess.run([str(script), "validate"], capture_output=True, text=True).returncode == 0
+
+
+def test_one_line_per_problem_with_file_row_field_value(package_copy: Path) -> None:
+    set_cell(package_copy, "statistics", 3, "value_bound", "roughly")
+    result = run("validate", str(package_copy))
+    assert result.returncode == 1
+    lines = [line for line in result.stdout.splitlines() if "row 3" in line]
+    assert any(line.startswith("data/statistics.csv, row 3, field value_bound:") and "'roughly'" in line
+               for line in lines), result.stdout
+    assert result.stdout.rstrip().endswith(f"problem(s) found in {package_copy}")
+
+
+def test_json_report(package_copy: Path) -> None:
+    set_cell(package_copy, "indicators", 2, "unit", "kilograms")
+    result = run("validate", str(package_copy), "--json")
+    report = json.loads(result.stdout)
+    assert result.returncode == 1 and report["valid"] is False and report["problem_count"] == len(report["problems"])
+    assert {"check", "file", "row", "field", "message", "value"} <= set(report["problems"][0])
+    assert any(p["file"] == "data/indicators.csv" and p["row"] == 2 and p["field"] == "unit"
+               for p in report["problems"])
+
+
+def test_validate_accepts_the_descriptor_path() -> None:
+    assert run("validate", str(ROOT / "datapackage.json")).returncode == 0
+
+
+@pytest.mark.parametrize("args", [("validate", "/no/such/folder"), ("frobnicate",), ("validate", "--bogus"), ()])
+def test_usage_errors_exit_2_without_traceback(args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and result.stderr.strip()
+
+
+def test_unreadable_descriptor_is_one_line(package_copy: Path) -> None:
+    (package_copy / "datapackage.json").write_text("not json", encoding="utf-8")
+    result = run("validate", str(package_copy))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "datapackage.json" in result.stderr
+
+
+def test_version_and_help() -> None:
+    assert run("--version").stdout.strip() == f"morocco-migration-2017 {mm.__version__}"
+    assert mm.__version__ == json.loads((ROOT / "datapackage.json").read_text())["version"]
+    help_text = run("--help").stdout
+    assert "validate" in help_text and "show" in help_text and "Exit status" in help_text
+
+
+def test_show_prints_every_statistic_with_bound_and_quote() -> None:
+    out = run("show").stdout
+    for row in pc.rows(ROOT, "statistics"):
+        assert row["statistic_id"] in out and row["claimant"] in out
+    assert "more than 23,000 persons" in out and "as much as 175,000,000 USD" in out
+    assert "“The legalization campaign has so far granted legal stay rights to more than 23,000 migrants”" in out
