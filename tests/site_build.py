@@ -1,0 +1,34 @@
+"""Build the docs site of a repository folder into a temporary directory, strictly."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from edits import ROOT
+
+SITE_PARTS = ("mkdocs.yml", "docs", "CHANGELOG.md", "CITATION.cff", "benchmarks/results")
+
+
+def copy_site_sources(target: Path) -> Path:
+    """The files the site is generated from (package data included), copied into target."""
+    from edits import copy_package
+
+    copy_package(target)
+    for part in SITE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, target / part, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, target / part)
+    return target
+
+
+def build_site(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([str(mkdocs), "build", "--strict", "--config-file", str(project / "mkdocs.yml"),
+                           "--site-dir", str(site)], capture_output=True, text=True, env=env)
