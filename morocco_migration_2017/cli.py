@@ -27,9 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check = commands.add_parser("validate", help="run every check; one line per problem",
-                                description="Run the file rules, Frictionless, the pandera schemas and the "
-                                            "provenance checks on a data package.")
+    check = commands.add_parser(
+        "validate",
+        help="run every check; one line per problem",
+        description="Run the file rules, Frictionless, the pandera schemas and the provenance checks on a data package.",
+    )
     check.add_argument("path", nargs="?", help="package folder or its datapackage.json (default: this package)")
     check.add_argument("--json", action="store_true", help="print a machine-readable report")
     show = commands.add_parser("show", help="print the statistics as a readable table")
@@ -68,10 +70,14 @@ def _show(args: argparse.Namespace) -> int:
 
     stats = load("statistics", args.path)
     for _, row in stats.iterrows():
-        print(f"{row['statistic_id']}\n  {format_value(row['value'], row['value_bound'], row['unit'])}"
-              f" | {format_period(row)} | {row['area']}")
-        print(f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]} (inferred: "
-              f"{row['inferred_fields'] or 'nothing'})")
+        print(
+            f"{row['statistic_id']}\n  {format_value(row['value'], row['value_bound'], row['unit'])}"
+            f" | {format_period(row)} | {row['area']}"
+        )
+        print(
+            f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]} (inferred: "
+            f"{row['inferred_fields'] or 'nothing'})"
+        )
         print(textwrap.fill(f"\u201c{row['quote']}\u201d", width=100, initial_indent="  ", subsequent_indent="   "))
     return EXIT_OK
 

@@ -24,8 +24,7 @@ def _as_number(series: pd.Series) -> pd.Series:
 
 
 def _as_date(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series.where(series.astype("string").str.fullmatch(_ISO_DATE)),
-                          format="%Y-%m-%d", errors="coerce")
+    return pd.to_datetime(series.where(series.astype("string").str.fullmatch(_ISO_DATE)), format="%Y-%m-%d", errors="coerce")
 
 
 def _is_date(series: pd.Series) -> pd.Series:
@@ -35,20 +34,29 @@ def _is_date(series: pd.Series) -> pd.Series:
 def _bound(kind: str, limit: Any, compare: Callable[[pd.Series, Any], pd.Series], name: str) -> pa.Check:
     reader = _as_date if kind == "date" else _as_number
     value = pd.Timestamp(limit) if kind == "date" else limit
-    return pa.Check(lambda s: compare(reader(s), value) | reader(s).isna(), name=name,
-                    error=f"{name}: must be {'at least' if name == 'minimum' else 'at most'} {limit}")
+    return pa.Check(
+        lambda s: compare(reader(s), value) | reader(s).isna(),
+        name=name,
+        error=f"{name}: must be {'at least' if name == 'minimum' else 'at most'} {limit}",
+    )
 
 
 def _pattern(pattern: str) -> pa.Check:
     # Frictionless anchors a pattern at both ends; so does fullmatch.
-    return pa.Check(lambda s: s.isna() | s.astype("string").str.fullmatch(pattern).fillna(False),
-                    name="pattern", error=f"pattern: must match {pattern}")
+    return pa.Check(
+        lambda s: s.isna() | s.astype("string").str.fullmatch(pattern).fillna(False),
+        name="pattern",
+        error=f"pattern: must match {pattern}",
+    )
 
 
 def _length(bound: str, limit: int) -> pa.Check:
     compare = (lambda n: n >= limit) if bound == "minLength" else (lambda n: n <= limit)
-    return pa.Check(lambda s: s.isna() | compare(s.astype("string").str.len()), name=bound,
-                    error=f"{bound}: length must be {'at least' if bound == 'minLength' else 'at most'} {limit}")
+    return pa.Check(
+        lambda s: s.isna() | compare(s.astype("string").str.len()),
+        name=bound,
+        error=f"{bound}: length must be {'at least' if bound == 'minLength' else 'at most'} {limit}",
+    )
 
 
 def _constraint_checks(field: dict[str, Any]) -> list[pa.Check]:
@@ -58,8 +66,13 @@ def _constraint_checks(field: dict[str, Any]) -> list[pa.Check]:
         if name in ("required", "unique"):
             continue  # column options, not checks
         if name == "enum":
-            checks.append(pa.Check(lambda s, allowed=tuple(arg): s.isna() | s.isin(allowed), name="enum",
-                                   error=f"enum: must be one of {', '.join(map(str, arg))}"))
+            checks.append(
+                pa.Check(
+                    lambda s, allowed=tuple(arg): s.isna() | s.isin(allowed),
+                    name="enum",
+                    error=f"enum: must be one of {', '.join(map(str, arg))}",
+                )
+            )
         elif name == "minimum":
             checks.append(_bound(kind, arg, lambda s, v: s >= v, "minimum"))
         elif name == "maximum":
@@ -117,11 +130,11 @@ def _ordered(first: str, second: str, kind: str, strict: bool) -> Callable[[pd.D
 
 ROW_RULES = [
     RowRule("statistics", "quote_start < quote_end", "quote_end", _ordered("quote_start", "quote_end", "integer", True)),
-    RowRule("statistics", "period_start <= period_end", "period_end",
-            _ordered("period_start", "period_end", "date", False)),
+    RowRule("statistics", "period_start <= period_end", "period_end", _ordered("period_start", "period_end", "date", False)),
     RowRule("statistics", "claim_date >= period_end", "claim_date", _ordered("period_end", "claim_date", "date", False)),
-    RowRule("mentions", "mention_start < mention_end", "mention_end",
-            _ordered("mention_start", "mention_end", "integer", True)),
+    RowRule(
+        "mentions", "mention_start < mention_end", "mention_end", _ordered("mention_start", "mention_end", "integer", True)
+    ),
 ]
 
 
@@ -130,8 +143,11 @@ def schema_for(resource: Resource) -> pa.DataFrameSchema:
     key = resource.primary_key
     return pa.DataFrameSchema(
         {field["name"]: column_for(field) for field in resource.fields},
-        checks=[pa.Check(rule.check, name=rule.name, error=f"row rule broken: {rule.name}") for rule in ROW_RULES
-                if rule.table == resource.name],
+        checks=[
+            pa.Check(rule.check, name=rule.name, error=f"row rule broken: {rule.name}")
+            for rule in ROW_RULES
+            if rule.table == resource.name
+        ],
         unique=key if len(key) > 1 else None,
         strict=True,
         ordered=True,

@@ -44,8 +44,11 @@ def dedupe(problems: list[Problem]) -> list[Problem]:
     seen: set[tuple[Any, ...]] = set()
     kept = []
     for problem in problems:
-        key = (problem.file, problem.row, problem.field) if problem.row is not None else (
-            problem.file, problem.check, problem.field, problem.message)
+        key = (
+            (problem.file, problem.row, problem.field)
+            if problem.row is not None
+            else (problem.file, problem.check, problem.field, problem.message)
+        )
         if key not in seen:
             seen.add(key)
             kept.append(problem)

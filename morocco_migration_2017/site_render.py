@@ -54,8 +54,10 @@ def statistics_table(tables: dict[str, list[Record]], prefix: str) -> str:
     labels = {i["indicator_id"]: i["label"] for i in tables["indicators"]}
     lines = ["| Statistic | Indicator | Value | Period | Area |", "|---|---|---|---|---|"]
     for s in tables["statistics"]:
-        lines.append(f"| [{_cell(s['statistic_id'])}]({prefix}{s['statistic_id']}.md) | {_cell(labels.get(s['indicator_id'], ''))}"
-                     f" | {_cell(value_text(s))} | {_cell(period_text(s))} | {_cell(s['area'])} |")
+        lines.append(
+            f"| [{_cell(s['statistic_id'])}]({prefix}{s['statistic_id']}.md) | {_cell(labels.get(s['indicator_id'], ''))}"
+            f" | {_cell(value_text(s))} | {_cell(period_text(s))} | {_cell(s['area'])} |"
+        )
     return "\n".join(lines)
 
 
@@ -80,24 +82,42 @@ def _keys(resource: Resource) -> list[str]:
     lines = [f"- **Primary key:** {', '.join(_code(k) for k in resource.primary_key)}"]
     for fk in resource.foreign_keys:
         target = fk["reference"]["resource"]
-        lines.append(f"- **Foreign key:** {', '.join(_code(f) for f in fk['fields'])} → "
-                     f"[{target}](#{target}).{', '.join(_code(f) for f in fk['reference']['fields'])}")
+        lines.append(
+            f"- **Foreign key:** {', '.join(_code(f) for f in fk['fields'])} → "
+            f"[{target}](#{target}).{', '.join(_code(f) for f in fk['reference']['fields'])}"
+        )
     return lines
 
 
 def data_dictionary(root: Path, tables: dict[str, list[Record]]) -> str:
-    parts = ["# Data dictionary", "", "Generated from `schemas/*.schema.json`, the single source of truth for every "
-             "field. Examples are taken from the data.", ""]
+    parts = [
+        "# Data dictionary",
+        "",
+        "Generated from `schemas/*.schema.json`, the single source of truth for every "
+        "field. Examples are taken from the data.",
+        "",
+    ]
     for name, resource in tabular_resources(root).items():
-        parts += [f"## {name} {{#{name}}}", "", resource.schema.get("description", ""), "",
-                  f"File: [`{resource.path}`]({resource.path}) · schema: [`schemas/{name}.schema.json`]"
-                  f"(schemas/{name}.schema.json) · {len(tables[name])} rows", "", *_keys(resource), "",
-                  "| Field | Type | Required | Constraints | Description | Example |", "|---|---|---|---|---|---|"]
+        parts += [
+            f"## {name} {{#{name}}}",
+            "",
+            resource.schema.get("description", ""),
+            "",
+            f"File: [`{resource.path}`]({resource.path}) · schema: [`schemas/{name}.schema.json`]"
+            f"(schemas/{name}.schema.json) · {len(tables[name])} rows",
+            "",
+            *_keys(resource),
+            "",
+            "| Field | Type | Required | Constraints | Description | Example |",
+            "|---|---|---|---|---|---|",
+        ]
         for field in resource.fields:
             required = "yes" if field.get("constraints", {}).get("required") else "no"
-            parts.append(f"| <code class=\"field\" data-table=\"{name}\" id=\"{name}-{field['name']}\">{field['name']}</code>"
-                         f" | {field['type']} | {required} | {_constraints(field)} | {_cell(field.get('description', ''))}"
-                         f" | {_cell(_example(field, tables[name]))} |")
+            parts.append(
+                f'| <code class="field" data-table="{name}" id="{name}-{field["name"]}">{field["name"]}</code>'
+                f" | {field['type']} | {required} | {_constraints(field)} | {_cell(field.get('description', ''))}"
+                f" | {_cell(_example(field, tables[name]))} |"
+            )
         parts.append("")
     return "\n".join(parts)
 
@@ -111,9 +131,11 @@ def paragraph_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def highlighted_paragraph(text: str, start: int, end: int, statistic_id: str) -> str:
     left, right = paragraph_span(text, start, end)
-    return (f'<blockquote class="source-paragraph"><p>{escape(text[left:start])}'
-            f'<mark class="quote" data-statistic="{escape(statistic_id)}">{escape(text[start:end])}</mark>'
-            f"{escape(text[end:right])}</p></blockquote>")
+    return (
+        f'<blockquote class="source-paragraph"><p>{escape(text[left:start])}'
+        f'<mark class="quote" data-statistic="{escape(statistic_id)}">{escape(text[start:end])}</mark>'
+        f"{escape(text[end:right])}</p></blockquote>"
+    )
 
 
 def _csv_block(header: list[str], record: Record) -> str:
@@ -127,18 +149,39 @@ def _csv_block(header: list[str], record: Record) -> str:
 def statistic_page(stat: Record, tables: dict[str, list[Record]], snapshot: str, header: list[str]) -> str:
     indicator = next((i for i in tables["indicators"] if i["indicator_id"] == stat["indicator_id"]), {})
     inferred = stat["inferred_fields"].split()
-    facts = [("Value", value_text(stat)), ("Indicator", f"{indicator.get('label', '')} ({indicator.get('definition', '')})"),
-             ("Period", period_text(stat)), ("Period type", stat["period_type"]),
-             ("Area", stat["area"] + (f" ({stat['country_code']})" if stat["country_code"] else "")),
-             ("Claimant", f"{stat['claimant']}, {stat['claimant_role']}"), ("Date of the statement", stat["claim_date"]),
-             ("Event", f"{stat['event']}, {stat['event_location']}"), ("Source", stat["source_id"]),
-             ("Quote offsets", f"{stat['quote_start']}–{stat['quote_end']} (code points)"),
-             ("Inferred, not printed in the source", ", ".join(inferred) or "nothing")]
-    lines = [f"# {value_text(stat)}", "", f"`{stat['statistic_id']}`: a claim by an official as reported by "
-             "the source, not a verified fact.", "", "| Field | Value |", "|---|---|"]
+    facts = [
+        ("Value", value_text(stat)),
+        ("Indicator", f"{indicator.get('label', '')} ({indicator.get('definition', '')})"),
+        ("Period", period_text(stat)),
+        ("Period type", stat["period_type"]),
+        ("Area", stat["area"] + (f" ({stat['country_code']})" if stat["country_code"] else "")),
+        ("Claimant", f"{stat['claimant']}, {stat['claimant_role']}"),
+        ("Date of the statement", stat["claim_date"]),
+        ("Event", f"{stat['event']}, {stat['event_location']}"),
+        ("Source", stat["source_id"]),
+        ("Quote offsets", f"{stat['quote_start']}–{stat['quote_end']} (code points)"),
+        ("Inferred, not printed in the source", ", ".join(inferred) or "nothing"),
+    ]
+    lines = [
+        f"# {value_text(stat)}",
+        "",
+        f"`{stat['statistic_id']}`: a claim by an official as reported by the source, not a verified fact.",
+        "",
+        "| Field | Value |",
+        "|---|---|",
+    ]
     lines += [f"| {k} | {_cell(v)} |" for k, v in facts]
-    lines += ["", "## The words of the source", "", highlighted_paragraph(snapshot, int(stat["quote_start"]),
-              int(stat["quote_end"]), stat["statistic_id"]), "", "## Notes", "", stat["notes"], ""]
+    lines += [
+        "",
+        "## The words of the source",
+        "",
+        highlighted_paragraph(snapshot, int(stat["quote_start"]), int(stat["quote_end"]), stat["statistic_id"]),
+        "",
+        "## Notes",
+        "",
+        stat["notes"],
+        "",
+    ]
     lines += cross_check_section(stat["statistic_id"], tables)
     lines += ["## The row as CSV", "", _csv_block(header, stat), ""]
     return "\n".join(lines)
@@ -149,12 +192,23 @@ def cross_check_section(statistic_id: str, tables: dict[str, list[Record]]) -> l
     rows = [c for c in tables.get("cross_checks", []) if c["statistic_id"] == statistic_id]
     if not rows:
         return []
-    lines = ["## Other reports of the same statement", "", "| Report | Gives | Agreement | Difference |", "|---|---|---|---|"]
+    lines = [
+        "## Other reports of the same statement",
+        "",
+        "| Report | Gives | Agreement | Difference |",
+        "|---|---|---|---|",
+    ]
     for c in rows:
-        gives = (f"{BOUND_WORDS.get(c['reported_bound'], 'around ' if c['reported_bound'] == 'approximate' else '')}"
-                 f"{float(c['reported_value']):,.0f} {c['reported_period_text']}".strip() if c["reported_value"] else "—")
-        lines.append(f"| {_cell(sources[c['source_id']]['short_name'])} ({_cell(sources[c['source_id']]['published'])})"
-                     f" | {_cell(gives)} | **{c['agreement']}** | {_cell(c['difference'])} |")
+        gives = (
+            f"{BOUND_WORDS.get(c['reported_bound'], 'around ' if c['reported_bound'] == 'approximate' else '')}"
+            f"{float(c['reported_value']):,.0f} {c['reported_period_text']}".strip()
+            if c["reported_value"]
+            else "—"
+        )
+        lines.append(
+            f"| {_cell(sources[c['source_id']]['short_name'])} ({_cell(sources[c['source_id']]['published'])})"
+            f" | {_cell(gives)} | **{c['agreement']}** | {_cell(c['difference'])} |"
+        )
     return [*lines, ""]
 
 
@@ -164,7 +218,9 @@ def annotated_source(snapshot: str, mentions: list[Record], role_labels: dict[st
     for m in sorted(mentions, key=lambda r: int(r["mention_start"])):
         start, end = int(m["mention_start"]), int(m["mention_end"])
         pieces.append(escape(snapshot[cursor:start]))
-        title = escape(f"{m['role']}: {role_labels.get(m['role'], '')}" + (f" → {m['statistic_id']}" if m["statistic_id"] else ""))
+        title = escape(
+            f"{m['role']}: {role_labels.get(m['role'], '')}" + (f" → {m['statistic_id']}" if m["statistic_id"] else "")
+        )
         inner = escape(snapshot[start:end])
         if m["statistic_id"]:
             inner = f'<a href="{prefix}{m["statistic_id"]}/">{inner}</a>'
@@ -172,26 +228,45 @@ def annotated_source(snapshot: str, mentions: list[Record], role_labels: dict[st
         cursor = end
     pieces.append(escape(snapshot[cursor:]))
     legend = ["| Mark | Role | Meaning | Count |", "|---|---|---|---|"]
-    legend += [f'| <mark class="mention role-{role}">123</mark> | `{role}` | {_cell(label)} | '
-               f"{sum(m['role'] == role for m in mentions)} |" for role, label in role_labels.items()]
-    return "\n".join(["## Legend", "", *legend, "", "## The snapshot", "",
-                      f'<pre class="annotated-source">{"".join(pieces)}</pre>', ""])
+    legend += [
+        f'| <mark class="mention role-{role}">123</mark> | `{role}` | {_cell(label)} | '
+        f"{sum(m['role'] == role for m in mentions)} |"
+        for role, label in role_labels.items()
+    ]
+    return "\n".join(
+        ["## Legend", "", *legend, "", "## The snapshot", "", f'<pre class="annotated-source">{"".join(pieces)}</pre>', ""]
+    )
 
 
 def sources_page(tables: dict[str, list[Record]]) -> str:
     lines = ["# Sources", ""]
     for s in tables["sources"]:
         published = s["published"] or f"unknown (not before {s['published_not_before']})"
-        lines += [f"## {s['short_name']}: {s['title']} {{#{s['source_id']}}}", "", "| | |", "|---|---|",
-                  f"| Identifier | `{s['source_id']}` |", f"| Role | {s['source_role']} |",
-                  f"| Publisher | {_cell(s['publisher'])} |", f"| Published | {_cell(published)} |",
-                  f"| Address | <code>{escape(s['url'])}</code> |", f"| Language | {s['language']} |",
-                  f"| Rights | {_cell(s['rights'])} |"]
+        lines += [
+            f"## {s['short_name']}: {s['title']} {{#{s['source_id']}}}",
+            "",
+            "| | |",
+            "|---|---|",
+            f"| Identifier | `{s['source_id']}` |",
+            f"| Role | {s['source_role']} |",
+            f"| Publisher | {_cell(s['publisher'])} |",
+            f"| Published | {_cell(published)} |",
+            f"| Address | <code>{escape(s['url'])}</code> |",
+            f"| Language | {s['language']} |",
+            f"| Rights | {_cell(s['rights'])} |",
+        ]
         if s["snapshot_path"]:
-            lines += [f"| Snapshot | [`{s['snapshot_path']}`]({s['snapshot_path']}), {s['snapshot_bytes']} bytes |",
-                      f"| SHA-256 | `{s['snapshot_sha256']}` |", "", "Verify the snapshot yourself from a clone or "
-                      "an unpacked wheel:", "", "```sh", f"sha256sum {s['snapshot_path']}",
-                      f"# expected: {s['snapshot_sha256']}  {s['snapshot_path']}", "```"]
+            lines += [
+                f"| Snapshot | [`{s['snapshot_path']}`]({s['snapshot_path']}), {s['snapshot_bytes']} bytes |",
+                f"| SHA-256 | `{s['snapshot_sha256']}` |",
+                "",
+                "Verify the snapshot yourself from a clone or an unpacked wheel:",
+                "",
+                "```sh",
+                f"sha256sum {s['snapshot_path']}",
+                f"# expected: {s['snapshot_sha256']}  {s['snapshot_path']}",
+                "```",
+            ]
         lines += ["", s["notes"], ""]
     return "\n".join(lines)
 
@@ -199,59 +274,124 @@ def sources_page(tables: dict[str, list[Record]]) -> str:
 def cross_checks_page(tables: dict[str, list[Record]], prefix: str) -> str:
     sources = {s["source_id"]: s for s in tables["sources"]}
     others = [s for s in tables["sources"] if s["source_role"] == "cross_check"]
-    lines = ["# Cross-checks", "", "Other reports of the same speech, compared figure by figure with the article. "
-             "Only figures, bounds and short labels of those reports are recorded; the difference notes are ours.", "",
-             "Reports compared: " + "; ".join(f"{s['short_name']}, {s['published']} ([record](sources.md#{s['source_id']}))"
-                                              for s in others) + ".", "",
-             "| Statistic | Report | Gives | Agreement | Difference |", "|---|---|---|---|---|"]
+    lines = [
+        "# Cross-checks",
+        "",
+        "Other reports of the same speech, compared figure by figure with the article. "
+        "Only figures, bounds and short labels of those reports are recorded; the difference notes are ours.",
+        "",
+        "Reports compared: "
+        + "; ".join(f"{s['short_name']}, {s['published']} ([record](sources.md#{s['source_id']}))" for s in others)
+        + ".",
+        "",
+        "| Statistic | Report | Gives | Agreement | Difference |",
+        "|---|---|---|---|---|",
+    ]
     stats = {s["statistic_id"]: s for s in tables["statistics"]}
     for c in tables["cross_checks"]:
-        gives = (f"{BOUND_WORDS.get(c['reported_bound'], 'around ' if c['reported_bound'] == 'approximate' else '')}"
-                 f"{float(c['reported_value']):,.0f} {c['reported_period_text']}".strip() if c["reported_value"] else "—")
-        lines.append(f"| [{c['statistic_id']}]({prefix}{c['statistic_id']}.md) ({_cell(value_text(stats[c['statistic_id']]))})"
-                     f" | {_cell(sources[c['source_id']]['short_name'])} | {_cell(gives)} | **{c['agreement']}** | "
-                     f"{_cell(c['difference'])} |")
+        gives = (
+            f"{BOUND_WORDS.get(c['reported_bound'], 'around ' if c['reported_bound'] == 'approximate' else '')}"
+            f"{float(c['reported_value']):,.0f} {c['reported_period_text']}".strip()
+            if c["reported_value"]
+            else "—"
+        )
+        lines.append(
+            f"| [{c['statistic_id']}]({prefix}{c['statistic_id']}.md) ({_cell(value_text(stats[c['statistic_id']]))})"
+            f" | {_cell(sources[c['source_id']]['short_name'])} | {_cell(gives)} | **{c['agreement']}** | "
+            f"{_cell(c['difference'])} |"
+        )
     return "\n".join([*lines, ""])
 
 
 def cite_page(citation: dict[str, Any]) -> str:
-    authors = "; ".join(a.get("name") or f"{a.get('family-names', '')}, {a.get('given-names', '')}"
-                        for a in citation.get("authors", []))
-    lines = ["# How to cite", "", "Rendered from `CITATION.cff`.", "", citation.get("message", ""), "",
-             "## This dataset", "", f"{authors} ({str(citation.get('date-released', ''))[:4]}). *{citation['title']}*, "
-             f"version {citation['version']}. Licence: {citation.get('license', '')}.", ""]
+    authors = "; ".join(
+        a.get("name") or f"{a.get('family-names', '')}, {a.get('given-names', '')}" for a in citation.get("authors", [])
+    )
+    lines = [
+        "# How to cite",
+        "",
+        "Rendered from `CITATION.cff`.",
+        "",
+        citation.get("message", ""),
+        "",
+        "## This dataset",
+        "",
+        f"{authors} ({str(citation.get('date-released', ''))[:4]}). *{citation['title']}*, "
+        f"version {citation['version']}. Licence: {citation.get('license', '')}.",
+        "",
+    ]
     ref = citation.get("preferred-citation") or next(iter(citation.get("references", [])), None)
     if ref:
         who = "; ".join(a.get("name", "") for a in ref.get("authors", []))
-        lines += ["## The original article (cite it as well)", "",
-                  f"{who}. “{ref['title']}”. {ref.get('publisher', {}).get('name', '')}, article "
-                  f"{ref.get('issue', '')}. <code>{escape(ref.get('url', ''))}</code>", ""]
-    lines += ["## BibTeX", "", "```bibtex", f"@misc{{morocco_migration_2017_v{citation['version'].replace('.', '_')},",
-              f"  title = {{{citation['title']}}},", f"  author = {{{authors}}},", f"  version = {{{citation['version']}}},",
-              f"  year = {{{str(citation.get('date-released', ''))[:4]}}},", "}", "```", ""]
+        lines += [
+            "## The original article (cite it as well)",
+            "",
+            f"{who}. “{ref['title']}”. {ref.get('publisher', {}).get('name', '')}, article "
+            f"{ref.get('issue', '')}. <code>{escape(ref.get('url', ''))}</code>",
+            "",
+        ]
+    lines += [
+        "## BibTeX",
+        "",
+        "```bibtex",
+        f"@misc{{morocco_migration_2017_v{citation['version'].replace('.', '_')},",
+        f"  title = {{{citation['title']}}},",
+        f"  author = {{{authors}}},",
+        f"  version = {{{citation['version']}}},",
+        f"  year = {{{str(citation.get('date-released', ''))[:4]}}},",
+        "}",
+        "```",
+        "",
+    ]
     return "\n".join(lines)
 
 
 def performance_page(results: dict[str, Any] | None) -> str:
-    lines = ["# Performance", "", "Measured by `python benchmarks/run.py`; every figure is a median of repeated runs, "
-             "and every comparison a ratio measured in the same run.", ""]
+    lines = [
+        "# Performance",
+        "",
+        "Measured by `python benchmarks/run.py`; every figure is a median of repeated runs, "
+        "and every comparison a ratio measured in the same run.",
+        "",
+    ]
     if not results:
         return "\n".join([*lines, "No benchmark results are recorded yet: run the command above.", ""])
     machine = results["machine"]
-    lines += [f"Machine: {machine['cores']} cores, {machine['platform']}, Python {machine['python']}; "
-              + ", ".join(f"{k} {v}" for k, v in machine["packages"].items()) + f". Run on {results['date']}.", "",
-              "## Ratios against a baseline in the same run", "", "| Comparison | Ours (s) | Baseline (s) | Ratio | Target | Met |",
-              "|---|---|---|---|---|---|"]
+    lines += [
+        f"Machine: {machine['cores']} cores, {machine['platform']}, Python {machine['python']}; "
+        + ", ".join(f"{k} {v}" for k, v in machine["packages"].items())
+        + f". Run on {results['date']}.",
+        "",
+        "## Ratios against a baseline in the same run",
+        "",
+        "| Comparison | Ours (s) | Baseline (s) | Ratio | Target | Met |",
+        "|---|---|---|---|---|---|",
+    ]
     for r in results["comparisons"]:
-        lines.append(f"| {_cell(r['name'])} | {r['ours']:.3f} | {r['baseline']:.3f} | {r['ratio']:.2f}× | "
-                     f"≤ {r['target']}× | {'yes' if r['met'] else '**no**'} |")
+        lines.append(
+            f"| {_cell(r['name'])} | {r['ours']:.3f} | {r['baseline']:.3f} | {r['ratio']:.2f}× | "
+            f"≤ {r['target']}× | {'yes' if r['met'] else '**no**'} |"
+        )
     lines += ["", "## Scaling of the validator", "", "| Rows | Stage | Seconds | Rows per second |", "|---|---|---|---|"]
     for r in results["scaling"]:
         lines.append(f"| {r['rows']:,} | {r['stage']} | {r['seconds']:.3f} | {r['rows_per_second']:,.0f} |")
     lines += ["", "| Stage | Growth exponent 10k→100k | Target | Met |", "|---|---|---|---|"]
     for r in results["exponents"]:
         lines.append(f"| {r['stage']} | {r['exponent']:.2f} | ≤ {r['target']} | {'yes' if r['met'] else '**no**'} |")
-    lines += ["", f"Peak memory (max RSS) of `validate` on {results['memory']['rows']:,} rows: "
-              f"{results['memory']['max_rss_mb']:.0f} MB.", "", "## Notes", "", *[f"- {n}" for n in results.get("notes", [])],
-              "", "Reproduce:", "", "```sh", results["command"], "```", ""]
+    lines += [
+        "",
+        f"Peak memory (max RSS) of `validate` on {results['memory']['rows']:,} rows: "
+        f"{results['memory']['max_rss_mb']:.0f} MB.",
+        "",
+        "## Notes",
+        "",
+        *[f"- {n}" for n in results.get("notes", [])],
+        "",
+        "Reproduce:",
+        "",
+        "```sh",
+        results["command"],
+        "```",
+        "",
+    ]
     return "\n".join(lines)

@@ -28,9 +28,14 @@ class Report:
         return not self.problems
 
     def as_dict(self) -> dict[str, Any]:
-        return {"package": str(self.root), "valid": self.valid, "problem_count": len(self.problems),
-                "problems": [p.as_dict() for p in self.problems], "skipped": self.skipped,
-                "seconds": {k: round(v, 4) for k, v in self.seconds.items()}}
+        return {
+            "package": str(self.root),
+            "valid": self.valid,
+            "problem_count": len(self.problems),
+            "problems": [p.as_dict() for p in self.problems],
+            "skipped": self.skipped,
+            "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
+        }
 
 
 def _descriptor_problems(descriptor: dict[str, Any]) -> list[Problem]:
@@ -41,11 +46,19 @@ def _descriptor_problems(descriptor: dict[str, Any]) -> list[Problem]:
                 continue
             reason = unsafe_path_reason(entry.get(key))
             if reason:
-                problems.append(Problem("descriptor", DESCRIPTOR, f"resource {entry.get('name')!r}: {key}: {reason}",
-                                        field=key, value=entry.get(key)))
+                problems.append(
+                    Problem(
+                        "descriptor",
+                        DESCRIPTOR,
+                        f"resource {entry.get('name')!r}: {key}: {reason}",
+                        field=key,
+                        value=entry.get(key),
+                    )
+                )
     names = {entry.get("name") for entry in descriptor["resources"]}
-    problems += [Problem("descriptor", DESCRIPTOR, f"resource {name!r} is missing") for name in PROVENANCE_TABLES
-                 if name not in names]
+    problems += [
+        Problem("descriptor", DESCRIPTOR, f"resource {name!r} is missing") for name in PROVENANCE_TABLES if name not in names
+    ]
     return problems
 
 
@@ -67,12 +80,14 @@ def _pandera(resources: dict[str, Resource], tables: dict[str, Any]) -> list[Pro
     return [p for name, frame in tables.items() for p in validate_with_pandera(resources[name], frame)]
 
 
-def _provenance(root: Path, descriptor: dict[str, Any], resources: dict[str, Resource],
-                tables: dict[str, Any], report: Report) -> list[Problem]:
+def _provenance(
+    root: Path, descriptor: dict[str, Any], resources: dict[str, Resource], tables: dict[str, Any], report: Report
+) -> list[Problem]:
     from .provenance import Context, run_provenance_checks
 
-    unusable = [name for name in PROVENANCE_TABLES
-                if name not in tables or list(tables[name].columns) != resources[name].field_names]
+    unusable = [
+        name for name in PROVENANCE_TABLES if name not in tables or list(tables[name].columns) != resources[name].field_names
+    ]
     if unusable:
         report.skipped.append(f"provenance checks: fix the columns of {', '.join(unusable)} first")
         return []

@@ -46,8 +46,10 @@ def _snapshot_facts(root: Path, sources: list[dict[str, str]], rehash: bool) -> 
         data = (root / path).read_bytes()
         sha = hashlib.sha256(data).hexdigest()
         if source["snapshot_sha256"] not in ("", sha) and not rehash:
-            raise MaintenanceError(f"{path}: its sha256 is {sha}, not the recorded {source['snapshot_sha256']}; "
-                                   "snapshots are never edited: restore the file, or pass --rehash for a new one")
+            raise MaintenanceError(
+                f"{path}: its sha256 is {sha}, not the recorded {source['snapshot_sha256']}; "
+                "snapshots are never edited: restore the file, or pass --rehash for a new one"
+            )
         facts[path] = (sha, len(data), data.decode("utf-8"))
     return facts
 
@@ -58,11 +60,13 @@ def _offsets(statistic: dict[str, str], text: str) -> tuple[str, str]:
         start = text.index(quote)
         return str(start), str(start + len(quote))
     start, end = statistic["quote_start"], statistic["quote_end"]
-    if start.isdigit() and end.isdigit() and text[int(start):int(end)] == quote:
+    if start.isdigit() and end.isdigit() and text[int(start) : int(end)] == quote:
         return start, end
     found = "is not in the snapshot" if quote not in text else f"occurs {text.count(quote)} times"
-    raise MaintenanceError(f"statistics.csv: {statistic['statistic_id']}: the quote {found} and its offsets do not "
-                           "match it; correct the quote or set quote_start and quote_end by hand")
+    raise MaintenanceError(
+        f"statistics.csv: {statistic['statistic_id']}: the quote {found} and its offsets do not "
+        "match it; correct the quote or set quote_start and quote_end by hand"
+    )
 
 
 def _mention_draft(source_id: str, text: str) -> bytes:
@@ -86,16 +90,19 @@ def derived_changes(root: Path, rehash: bool = False) -> dict[Path, bytes]:
         if resource.get("path") in facts:
             sha, size, _ = facts[resource["path"]]
             if resource.get("hash") not in (None, f"sha256:{sha}") and not rehash:
-                raise MaintenanceError(f"{DESCRIPTOR}: resource {resource['name']!r} records {resource['hash']}, but "
-                                       f"the file's sha256 is {sha}; restore the file, or pass --rehash")
+                raise MaintenanceError(
+                    f"{DESCRIPTOR}: resource {resource['name']!r} records {resource['hash']}, but "
+                    f"the file's sha256 is {sha}; restore the file, or pass --rehash"
+                )
             resource["hash"], resource["bytes"] = f"sha256:{sha}", size
     texts = {s["source_id"]: facts[s["snapshot_path"]][2] for s in sources if s["snapshot_path"]}
     stat_rows = read_rows(paths["statistics"])
     statistics = _table(stat_rows)
     for statistic in statistics:
         if statistic["source_id"] not in texts:
-            raise MaintenanceError(f"statistics.csv: {statistic['statistic_id']}: source {statistic['source_id']!r} "
-                                   "has no snapshot")
+            raise MaintenanceError(
+                f"statistics.csv: {statistic['statistic_id']}: source {statistic['source_id']!r} has no snapshot"
+            )
         statistic["quote_start"], statistic["quote_end"] = _offsets(statistic, texts[statistic["source_id"]])
     candidates = {
         paths["sources"]: render_rows(_untable(source_rows[0], sources)),

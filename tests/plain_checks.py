@@ -36,8 +36,11 @@ def written_number(text: str) -> int:
 
 def quotes_equal_snapshot(root: Path) -> list[str]:
     text = snapshot(root)
-    return [f"{r['statistic_id']}: slice {text[int(r['quote_start']):int(r['quote_end'])]!r} != quote"
-            for r in rows(root, "statistics") if text[int(r["quote_start"]):int(r["quote_end"])] != r["quote"]]
+    return [
+        f"{r['statistic_id']}: slice {text[int(r['quote_start']) : int(r['quote_end'])]!r} != quote"
+        for r in rows(root, "statistics")
+        if text[int(r["quote_start"]) : int(r["quote_end"])] != r["quote"]
+    ]
 
 
 def digit_runs_in_one_mention(root: Path) -> list[str]:
@@ -55,8 +58,13 @@ def values_match_value_mentions(root: Path) -> list[str]:
     stats = {r["statistic_id"]: r for r in rows(root, "statistics")}
     faults = []
     for stat_id, stat in stats.items():
-        inside = [m for m in rows(root, "mentions") if m["statistic_id"] == stat_id and m["role"] == "value"
-                  and int(stat["quote_start"]) <= int(m["mention_start"]) < int(m["mention_end"]) <= int(stat["quote_end"])]
+        inside = [
+            m
+            for m in rows(root, "mentions")
+            if m["statistic_id"] == stat_id
+            and m["role"] == "value"
+            and int(stat["quote_start"]) <= int(m["mention_start"]) < int(m["mention_end"]) <= int(stat["quote_end"])
+        ]
         if [written_number(m["mention_text"]) for m in inside] != [float(stat["value"])]:
             faults.append(f"{stat_id}: value {stat['value']} vs mentions {[m['mention_text'] for m in inside]}")
     for mention in rows(root, "mentions"):
@@ -72,10 +80,18 @@ def hashes_agree(root: Path) -> list[str]:
     source = next(r for r in rows(root, "sources") if r["source_id"] == SNAPSHOT_ID)
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     resource = next(r for r in descriptor["resources"] if r["name"] == SNAPSHOT_ID)
-    claims = {"sources.csv sha256": source["snapshot_sha256"], "sources.csv bytes": source["snapshot_bytes"],
-              "datapackage.json hash": resource["hash"], "datapackage.json bytes": str(resource["bytes"])}
-    truth = {"sources.csv sha256": sha, "sources.csv bytes": str(size), "datapackage.json hash": f"sha256:{sha}",
-             "datapackage.json bytes": str(size)}
+    claims = {
+        "sources.csv sha256": source["snapshot_sha256"],
+        "sources.csv bytes": source["snapshot_bytes"],
+        "datapackage.json hash": resource["hash"],
+        "datapackage.json bytes": str(resource["bytes"]),
+    }
+    truth = {
+        "sources.csv sha256": sha,
+        "sources.csv bytes": str(size),
+        "datapackage.json hash": f"sha256:{sha}",
+        "datapackage.json bytes": str(size),
+    }
     return [f"{key}: {claims[key]} != {truth[key]}" for key in claims if claims[key] != truth[key]]
 
 
@@ -104,5 +120,4 @@ def file_conventions(root: Path) -> list[str]:
     return faults
 
 
-CHECKS = [quotes_equal_snapshot, digit_runs_in_one_mention, values_match_value_mentions, hashes_agree,
-          file_conventions]
+CHECKS = [quotes_equal_snapshot, digit_runs_in_one_mention, values_match_value_mentions, hashes_agree, file_conventions]

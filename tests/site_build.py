@@ -30,5 +30,9 @@ def copy_site_sources(target: Path) -> Path:
 def build_site(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
     mkdocs = Path(sys.executable).parent / "mkdocs"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    return subprocess.run([str(mkdocs), "build", "--strict", "--config-file", str(project / "mkdocs.yml"),
-                           "--site-dir", str(site)], capture_output=True, text=True, env=env)
+    return subprocess.run(
+        [str(mkdocs), "build", "--strict", "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(site)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )

@@ -13,18 +13,66 @@ from edits import ROOT
 
 # statistic_id: (words of the article, value, bound, period_start, period_end, period_type, area, country)
 EXPECTED = {
-    "migration_attempts_foiled_2017_ytd": ("foiling 50,000 illegal immigration attempts so far in 2017", 50_000,
-                                           "point", "2017-01-01", "2017-11-14", "year_to_date", "Morocco", "MA"),
-    "trafficking_networks_dismantled_2017_ytd": ("dismantling of 80 networks", 80, "point", "2017-01-01",
-                                                 "2017-11-14", "year_to_date", "Morocco", "MA"),
-    "trafficking_networks_dismantled_since_2004": ("cells to 3000 since 2004", 3_000, "point", "2004-01-01",
-                                                   "2017-11-14", "cumulative_since_date", "Morocco", "MA"),
-    "terrorist_trafficking_revenue": ("gain as much as $175 million", 175_000_000, "upper_bound", "", "",
-                                      "unspecified", "Sahel", ""),
-    "migrants_regularised_to_date": ("legal stay rights to more than 23,000 migrants", 23_000, "lower_bound", "",
-                                     "2017-11-14", "cumulative_to_date", "Morocco", "MA"),
-    "voluntary_returns_to_date": ("voluntary return of 22,000 migrants", 22_000, "point", "", "2017-11-14",
-                                  "cumulative_to_date", "Morocco", "MA"),
+    "migration_attempts_foiled_2017_ytd": (
+        "foiling 50,000 illegal immigration attempts so far in 2017",
+        50_000,
+        "point",
+        "2017-01-01",
+        "2017-11-14",
+        "year_to_date",
+        "Morocco",
+        "MA",
+    ),
+    "trafficking_networks_dismantled_2017_ytd": (
+        "dismantling of 80 networks",
+        80,
+        "point",
+        "2017-01-01",
+        "2017-11-14",
+        "year_to_date",
+        "Morocco",
+        "MA",
+    ),
+    "trafficking_networks_dismantled_since_2004": (
+        "cells to 3000 since 2004",
+        3_000,
+        "point",
+        "2004-01-01",
+        "2017-11-14",
+        "cumulative_since_date",
+        "Morocco",
+        "MA",
+    ),
+    "terrorist_trafficking_revenue": (
+        "gain as much as $175 million",
+        175_000_000,
+        "upper_bound",
+        "",
+        "",
+        "unspecified",
+        "Sahel",
+        "",
+    ),
+    "migrants_regularised_to_date": (
+        "legal stay rights to more than 23,000 migrants",
+        23_000,
+        "lower_bound",
+        "",
+        "2017-11-14",
+        "cumulative_to_date",
+        "Morocco",
+        "MA",
+    ),
+    "voluntary_returns_to_date": (
+        "voluntary return of 22,000 migrants",
+        22_000,
+        "point",
+        "",
+        "2017-11-14",
+        "cumulative_to_date",
+        "Morocco",
+        "MA",
+    ),
 }
 STATEMENT_DAY = "2017-11-14"  # source-notes.md: the wire report says Tuesday; 14 November 2017 was a Tuesday
 
@@ -39,8 +87,15 @@ def test_row_says_what_the_article_says(statistic_id: str) -> None:
     assert words in pc.snapshot(ROOT)
     row = next(r for r in pc.rows(ROOT, "statistics") if r["statistic_id"] == statistic_id)
     assert words in row["quote"]
-    assert (float(row["value"]), row["value_bound"], row["period_start"], row["period_end"], row["period_type"],
-            row["area"], row["country_code"]) == (value, bound, start, end, kind, area, country)
+    assert (
+        float(row["value"]),
+        row["value_bound"],
+        row["period_start"],
+        row["period_end"],
+        row["period_type"],
+        row["area"],
+        row["country_code"],
+    ) == (value, bound, start, end, kind, area, country)
 
 
 def test_statement_day_was_a_tuesday() -> None:

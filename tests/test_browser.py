@@ -11,15 +11,23 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import plain_checks as pc
 import pytest
+
+import plain_checks as pc
 from edits import ROOT
 from site_build import build_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 ARTIFACTS = ROOT / "test-artifacts"
 
 if not Path(CHROMIUM).exists():
@@ -49,8 +57,7 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
 
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=FLAGS[1:],
-                                                       headless=True)
+        context = p.chromium.launch_persistent_context(str(profile), executable_path=CHROMIUM, args=FLAGS[1:], headless=True)
         yield context
         context.close()
 
@@ -77,7 +84,9 @@ def test_annotated_source_highlights_every_mention(browser: object, base_url: st
     page = open_page(browser, f"{base_url}/source/")
     marks = page.locator("pre.annotated-source mark.mention")
     assert marks.count() == len(pc.rows(ROOT, "mentions"))
-    assert [marks.nth(i).inner_text() for i in range(marks.count())] == [m["mention_text"] for m in pc.rows(ROOT, "mentions")]
+    assert [marks.nth(i).inner_text() for i in range(marks.count())] == [
+        m["mention_text"] for m in pc.rows(ROOT, "mentions")
+    ]
     background = marks.first.evaluate("m => getComputedStyle(m).backgroundColor")
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -88,8 +97,11 @@ def test_annotated_source_highlights_every_mention(browser: object, base_url: st
 def test_data_dictionary_lists_every_field(browser: object, base_url: str) -> None:
     page = open_page(browser, f"{base_url}/data-dictionary/")
     shown = page.locator("code.field").evaluate_all("els => els.map(e => [e.dataset.table, e.innerText])")
-    expected = [[path.name.removesuffix(".schema.json"), field["name"]] for path in sorted((ROOT / "schemas").glob("*.json"))
-                for field in json.loads(path.read_text())["fields"]]
+    expected = [
+        [path.name.removesuffix(".schema.json"), field["name"]]
+        for path in sorted((ROOT / "schemas").glob("*.json"))
+        for field in json.loads(path.read_text())["fields"]
+    ]
     assert sorted(shown) == sorted(expected)
 
 

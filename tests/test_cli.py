@@ -38,8 +38,9 @@ def test_one_line_per_problem_with_file_row_field_value(package_copy: Path) -> N
     result = run("validate", str(package_copy))
     assert result.returncode == 1
     lines = [line for line in result.stdout.splitlines() if "row 3" in line]
-    assert any(line.startswith("data/statistics.csv, row 3, field value_bound:") and "'roughly'" in line
-               for line in lines), result.stdout
+    assert any(
+        line.startswith("data/statistics.csv, row 3, field value_bound:") and "'roughly'" in line for line in lines
+    ), result.stdout
     assert result.stdout.rstrip().endswith(f"problem(s) found in {package_copy}")
 
 
@@ -49,8 +50,7 @@ def test_json_report(package_copy: Path) -> None:
     report = json.loads(result.stdout)
     assert result.returncode == 1 and report["valid"] is False and report["problem_count"] == len(report["problems"])
     assert {"check", "file", "row", "field", "message", "value"} <= set(report["problems"][0])
-    assert any(p["file"] == "data/indicators.csv" and p["row"] == 2 and p["field"] == "unit"
-               for p in report["problems"])
+    assert any(p["file"] == "data/indicators.csv" and p["row"] == 2 and p["field"] == "unit" for p in report["problems"])
 
 
 def test_validate_accepts_the_descriptor_path() -> None:

@@ -6,15 +6,19 @@ import json
 import re
 from pathlib import Path
 
-import plain_checks as pc
 import pytest
+
+import plain_checks as pc
 from edits import ROOT, set_cell
 from site_build import build_site, copy_site_sources
 
 pytestmark = pytest.mark.slow
 # Attributes and CSS that make a browser fetch or navigate: none may point at another host.
-EXTERNAL = re.compile(r"""(?:\b(?:href|src|srcset|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//)|"""
-                      r"""(?:url\(\s*["']?(?:https?:)?//)|(?:@import\s+["']?(?:https?:)?//)""", re.IGNORECASE)
+EXTERNAL = re.compile(
+    r"""(?:\b(?:href|src|srcset|action|poster|data)\s*=\s*["']?\s*(?:https?:)?//)|"""
+    r"""(?:url\(\s*["']?(?:https?:)?//)|(?:@import\s+["']?(?:https?:)?//)""",
+    re.IGNORECASE,
+)
 
 
 @pytest.fixture(scope="module")
@@ -41,16 +45,30 @@ def test_no_reference_to_another_host(site: Path) -> None:
 
 
 def test_every_page_exists(site: Path) -> None:
-    for name in ("source", "data-dictionary", "sources", "cross-checks", "methodology", "cite", "performance",
-                 "contributing", "changelog", "statistics"):
+    for name in (
+        "source",
+        "data-dictionary",
+        "sources",
+        "cross-checks",
+        "methodology",
+        "cite",
+        "performance",
+        "contributing",
+        "changelog",
+        "statistics",
+    ):
         assert (site / name / "index.html").is_file(), name
     for row in pc.rows(ROOT, "statistics"):
         assert (site / "statistics" / row["statistic_id"] / "index.html").is_file()
 
 
 def test_data_files_are_served_byte_exact(site: Path) -> None:
-    for rel in ("datapackage.json", "data/statistics.csv", "data/sources/northafricapost-20703.txt",
-                "schemas/statistics.schema.json"):
+    for rel in (
+        "datapackage.json",
+        "data/statistics.csv",
+        "data/sources/northafricapost-20703.txt",
+        "schemas/statistics.schema.json",
+    ):
         assert (site / rel).read_bytes() == (ROOT / rel).read_bytes()
 
 

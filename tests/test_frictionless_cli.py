@@ -21,8 +21,14 @@ def frictionless(root: Path) -> dict:
 def test_frictionless_says_valid() -> None:
     report = frictionless(ROOT)
     assert report["valid"], report
-    assert {task["name"] for task in report["tasks"]} == {"statistics", "indicators", "sources", "mentions",
-                                                         "cross_checks", "northafricapost-20703"}
+    assert {task["name"] for task in report["tasks"]} == {
+        "statistics",
+        "indicators",
+        "sources",
+        "mentions",
+        "cross_checks",
+        "northafricapost-20703",
+    }
 
 
 def test_frictionless_can_say_invalid(package_copy: Path) -> None:

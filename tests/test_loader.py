@@ -65,8 +65,10 @@ def test_unknown_table_names_the_tables() -> None:
 
 
 def test_import_and_load_leave_frictionless_and_pandera_out(tmp_path: Path) -> None:
-    code = ("import sys, morocco_migration_2017 as mm; mm.load_all(); "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('frictionless', 'pandera')))")
+    code = (
+        "import sys, morocco_migration_2017 as mm; mm.load_all(); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('frictionless', 'pandera')))"
+    )
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from edits import ROOT
 
-BLOCKER = '''
+BLOCKER = """
 import socket
 
 class NetworkBlocked(OSError):
@@ -36,7 +37,7 @@ class _GuardedSocket(_original_socket):
 socket.socket = _GuardedSocket
 socket.create_connection = _refuse
 socket.getaddrinfo = _refuse
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +62,9 @@ def test_the_blocker_blocks(offline_env: dict[str, str]) -> None:
 
 
 def test_load_works_offline(offline_env: dict[str, str], tmp_path: Path) -> None:
-    result = run(offline_env, sys.executable, "-c", "import morocco_migration_2017 as mm; print(len(mm.load_all()))",
-                 cwd=tmp_path)
+    result = run(
+        offline_env, sys.executable, "-c", "import morocco_migration_2017 as mm; print(len(mm.load_all()))", cwd=tmp_path
+    )
     assert result.returncode == 0 and result.stdout.strip() == "5", result.stderr
 
 

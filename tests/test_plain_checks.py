@@ -32,8 +32,7 @@ def test_promise_can_fail(check: Callable[[Path], list[str]], package_copy: Path
 
 
 def test_written_numbers_read_as_the_article_means() -> None:
-    assert [pc.written_number(t) for t in ("50K", "50,000", "$175 million", "3000")] == [50_000, 50_000,
-                                                                                     175_000_000, 3_000]
+    assert [pc.written_number(t) for t in ("50K", "50,000", "$175 million", "3000")] == [50_000, 50_000, 175_000_000, 3_000]
 
 
 def test_snapshot_is_the_received_article() -> None:

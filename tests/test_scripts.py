@@ -15,13 +15,15 @@ SCRIPTS = ("derive_metadata.py", "format_csvs.py")
 
 
 def run(script: str, root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--root", str(root), *args],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / script), "--root", str(root), *args], capture_output=True, text=True
+    )
 
 
 def tree(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
@@ -44,8 +46,10 @@ def test_stale_offsets_are_reported_then_fixed_idempotently(package_copy: Path) 
     assert check.returncode == 1 and "stale: data/statistics.csv" in check.stdout
     assert get_cell(package_copy, "statistics", 2, "quote_start") == "0"  # --check changed nothing
     assert run("derive_metadata.py", package_copy).returncode == 0
-    assert (get_cell(package_copy, "statistics", 2, "quote_start"),
-            get_cell(package_copy, "statistics", 2, "quote_end")) == ("373", "431")
+    assert (
+        get_cell(package_copy, "statistics", 2, "quote_start"),
+        get_cell(package_copy, "statistics", 2, "quote_end"),
+    ) == ("373", "431")
     after_first = tree(package_copy)
     assert run("derive_metadata.py", package_copy).returncode == 0
     assert tree(package_copy) == after_first

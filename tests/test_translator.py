@@ -48,7 +48,8 @@ def test_schema_order_and_keys(table: str) -> None:
 def _fails(field: dict, cells: list) -> bool:
     try:
         pa.DataFrameSchema({field["name"]: column_for(field)}).validate(
-            pd.DataFrame({field["name"]: pd.Series(cells, dtype="object")}), lazy=True)
+            pd.DataFrame({field["name"]: pd.Series(cells, dtype="object")}), lazy=True
+        )
     except pa.errors.SchemaErrors:
         return True
     return False

@@ -13,8 +13,11 @@ import pytest
 from edits import ROOT
 
 pytestmark = pytest.mark.slow
-DATA = ["datapackage.json", *[str(p.relative_to(ROOT)) for p in sorted((ROOT / "data").rglob("*")) if p.is_file()],
-        *[str(p.relative_to(ROOT)) for p in sorted((ROOT / "schemas").glob("*.json"))]]
+DATA = [
+    "datapackage.json",
+    *[str(p.relative_to(ROOT)) for p in sorted((ROOT / "data").rglob("*")) if p.is_file()],
+    *[str(p.relative_to(ROOT)) for p in sorted((ROOT / "schemas").glob("*.json"))],
+]
 
 
 @pytest.fixture(scope="module")
@@ -44,12 +47,15 @@ def test_installed_wheel_loads_and_validates(dist: Path, tmp_path: Path) -> None
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = venv / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(wheel)], check=True, capture_output=True)
-    code = ("import morocco_migration_2017 as mm; s = mm.load(); "
-            "print(mm.__file__); print(len(s), s['value'].dtype, s['claim_date'].dtype)")
+    code = (
+        "import morocco_migration_2017 as mm; s = mm.load(); "
+        "print(mm.__file__); print(len(s), s['value'].dtype, s['claim_date'].dtype)"
+    )
     out = subprocess.run([str(python), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True)
     module_file, shape = out.stdout.splitlines()
     assert module_file.startswith(str(venv)) and shape.startswith("6 float64 datetime64")
-    result = subprocess.run([str(venv / "bin" / "morocco-migration-2017"), "validate"], cwd=tmp_path,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(venv / "bin" / "morocco-migration-2017"), "validate"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "_package" in result.stdout or result.stdout.startswith("valid:")

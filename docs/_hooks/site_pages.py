@@ -24,19 +24,26 @@ def _root(config: MkDocsConfig) -> Path:
 def _pages(root: Path) -> dict[str, str]:
     tables = render.read_tables(root)
     resources = tabular_resources(root)
-    snapshots = {s["source_id"]: (root / s["snapshot_path"]).read_bytes().decode("utf-8")
-                 for s in tables["sources"] if s["snapshot_path"]}
+    snapshots = {
+        s["source_id"]: (root / s["snapshot_path"]).read_bytes().decode("utf-8")
+        for s in tables["sources"]
+        if s["snapshot_path"]
+    }
     primary = next(s for s in tables["sources"] if s["source_role"] == "primary")
     header = resources["statistics"].field_names
-    pages = {f"statistics/{s['statistic_id']}.md": render.statistic_page(s, tables, snapshots[s["source_id"]], header)
-             for s in tables["statistics"]}
+    pages = {
+        f"statistics/{s['statistic_id']}.md": render.statistic_page(s, tables, snapshots[s["source_id"]], header)
+        for s in tables["statistics"]
+    }
     pages["statistics/index.md"] = "# Statistics\n\n" + render.statistics_table(tables, "") + "\n"
     pages["data-dictionary.md"] = render.data_dictionary(root, tables)
     roles = category_labels(resources["mentions"].field("role"))
-    pages["source.md"] = (f"# Annotated source\n\nThe whole snapshot of *{primary['title']}* ({primary['short_name']}), "
-                          "with every number highlighted by its role and linked to the statistic it states or bounds. "
-                          f"{len(tables['mentions'])} mentions are recorded in `data/mentions.csv`.\n\n"
-                          + render.annotated_source(snapshots[primary["source_id"]], tables["mentions"], roles, "../statistics/"))
+    pages["source.md"] = (
+        f"# Annotated source\n\nThe whole snapshot of *{primary['title']}* ({primary['short_name']}), "
+        "with every number highlighted by its role and linked to the statistic it states or bounds. "
+        f"{len(tables['mentions'])} mentions are recorded in `data/mentions.csv`.\n\n"
+        + render.annotated_source(snapshots[primary["source_id"]], tables["mentions"], roles, "../statistics/")
+    )
     pages["sources.md"] = render.sources_page(tables)
     pages["cross-checks.md"] = render.cross_checks_page(tables, "statistics/")
     pages["cite.md"] = render.cite_page(yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8")))
@@ -50,7 +57,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = _root(config)
     for uri, content in _pages(root).items():
         files.append(File.generated(config, uri, content=content))
-    package_files = [root / "datapackage.json", *sorted((root / "data").rglob("*")), *sorted((root / "schemas").glob("*.json"))]
+    package_files = [
+        root / "datapackage.json",
+        *sorted((root / "data").rglob("*")),
+        *sorted((root / "schemas").glob("*.json")),
+    ]
     for path in package_files:
         if path.is_file():
             files.append(File.generated(config, str(path.relative_to(root)), content=path.read_bytes()))
