@@ -6,6 +6,7 @@ cells of the wrong type: the type check reports those, and the other checks pass
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,12 @@ def _as_number(series: pd.Series) -> pd.Series:
 
 
 def _as_date(series: pd.Series) -> pd.Series:
-    return pd.to_datetime(series.where(series.astype("string").str.fullmatch(_ISO_DATE)), format="%Y-%m-%d", errors="coerce")
+    """Dates written YYYY-MM-DD as timestamps, anything else as NaT; each distinct text is parsed once."""
+    values = series.to_numpy(dtype=object)
+    texts = pd.Series(pd.unique(values[~pd.isna(values)]), dtype=object).astype(str)
+    iso = texts.where(texts.str.fullmatch(_ISO_DATE).astype(bool))
+    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
+    return pd.to_datetime(series.map(dict(zip(texts, parsed, strict=True))), errors="coerce")
 
 
 def _is_date(series: pd.Series) -> pd.Series:
@@ -41,13 +47,18 @@ def _bound(kind: str, limit: Any, compare: Callable[[pd.Series, Any], pd.Series]
     )
 
 
+def _matches_pattern(series: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
+    # Each distinct text is matched once: identifiers, names and vocabularies repeat across rows.
+    values = series.to_numpy(dtype=object)
+    missing = pd.isna(values)
+    matching = [text for text in pd.unique(values[~missing]).tolist() if pattern.fullmatch(str(text))]
+    return pd.Series(missing, index=series.index) | series.isin(matching)
+
+
 def _pattern(pattern: str) -> pa.Check:
     # Frictionless anchors a pattern at both ends; so does fullmatch.
-    return pa.Check(
-        lambda s: s.isna() | s.astype("string").str.fullmatch(pattern).fillna(False),
-        name="pattern",
-        error=f"pattern: must match {pattern}",
-    )
+    compiled = re.compile(pattern)
+    return pa.Check(lambda s: _matches_pattern(s, compiled), name="pattern", error=f"pattern: must match {pattern}")
 
 
 def _length(bound: str, limit: int) -> pa.Check:

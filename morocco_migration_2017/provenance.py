@@ -31,6 +31,13 @@ class Context:
     tables: dict[str, pd.DataFrame]
     paths: dict[str, str]
     _snapshots: dict[str, str | None] = field(default_factory=dict)
+    _ints: dict[tuple[str, str], pd.Series] = field(default_factory=dict)
+
+    def ints(self, table: str, column: str) -> pd.Series:
+        """An offset column as nullable integers (cells that are not integers become missing), parsed once."""
+        if (table, column) not in self._ints:
+            self._ints[table, column] = _int(self.tables[table][column])
+        return self._ints[table, column]
 
     def snapshot(self, relpath: str) -> str | None:
         """A snapshot's text, decoded without touching line endings; None if unreadable or unsafe."""
@@ -39,6 +46,11 @@ class Context:
             ok = unsafe_path_reason(relpath) is None and path.is_file()
             self._snapshots[relpath] = path.read_bytes().decode("utf-8", errors="replace") if ok else None
         return self._snapshots[relpath]
+
+    def snapshot_path(self, source_id: str) -> str | None:
+        sources = self.tables["sources"]
+        paths = sources.loc[sources["source_id"] == source_id, "snapshot_path"].dropna()
+        return str(paths.iloc[0]) if len(paths) else None
 
     def snapshot_by_source(self) -> dict[str, str | None]:
         sources = self.tables["sources"].dropna(subset=["snapshot_path"])
@@ -71,35 +83,43 @@ def unit_matches_indicator(ctx: Context) -> list[Problem]:
     ]
 
 
+def _slice_mismatches(table: str, ctx: Context, start: str, end: str, text: str) -> list[tuple[Any, str]]:
+    """(index, actual slice) for each row whose snapshot[start:end] differs from its text column."""
+    frame = ctx.tables[table]
+    starts, ends = ctx.ints(table, start), ctx.ints(table, end)
+    usable = starts.notna() & ends.notna() & frame[text].notna()
+    mismatches = []
+    for source_id, snapshot in ctx.snapshot_by_source().items():
+        rows = usable & (frame["source_id"] == source_id)
+        if not isinstance(snapshot, str) or not rows.any():
+            continue
+        pairs = zip(starts[rows].tolist(), ends[rows].tolist(), strict=True)
+        actual = np.array([snapshot[a:b] for a, b in pairs], dtype=object)
+        differs = actual != frame.loc[rows, text].to_numpy(dtype=object)
+        mismatches += list(zip(frame.index[rows][differs], actual[differs], strict=True))
+    return mismatches
+
+
 def quotes_match_snapshot(ctx: Context) -> list[Problem]:
     stats = ctx.tables["statistics"]
-    texts = stats["source_id"].map(ctx.snapshot_by_source())
-    start, end = _int(stats["quote_start"]), _int(stats["quote_end"])
+    text = ctx.snapshot_by_source()
     problems = []
-    for i in stats.index:
-        text, quote = texts[i], stats.at[i, "quote"]
-        if not isinstance(text, str) or pd.isna(start[i]) or pd.isna(end[i]) or pd.isna(quote):
-            continue
-        actual = text[start[i] : end[i]]
-        if actual != quote:
-            hint = f"; the quote occurs at {text.find(quote)}" if quote in text else "; the quote is not in the snapshot"
-            problems.append(
-                _problem(
-                    ctx,
-                    "statistics",
-                    i,
-                    "quote",
-                    f"snapshot[quote_start:quote_end] is {actual!r}, not the quote{hint}",
-                    quote,
-                )
+    for i, actual in _slice_mismatches("statistics", ctx, "quote_start", "quote_end", "quote"):
+        quote, snap = stats.at[i, "quote"], text[stats.at[i, "source_id"]]
+        hint = f"; the quote occurs at {snap.find(quote)}" if quote in snap else "; the quote is not in the snapshot"
+        problems.append(
+            _problem(
+                ctx, "statistics", i, "quote", f"snapshot[quote_start:quote_end] is {actual!r}, not the quote{hint}", quote
             )
+        )
     return problems
 
 
 def statistics_have_snapshot(ctx: Context) -> list[Problem]:
     snapshots = ctx.snapshot_by_source()
     stats = ctx.tables["statistics"]
-    bad = stats[stats["source_id"].notna() & ~stats["source_id"].map(lambda s: isinstance(snapshots.get(s), str))]
+    readable = [source_id for source_id, text in snapshots.items() if isinstance(text, str)]
+    bad = stats[stats["source_id"].notna() & ~stats["source_id"].isin(readable)]
     return [
         _problem(ctx, "statistics", i, "source_id", "the source has no readable snapshot to quote from", r.source_id)
         for i, r in bad.iterrows()
@@ -108,30 +128,40 @@ def statistics_have_snapshot(ctx: Context) -> list[Problem]:
 
 def mentions_match_snapshot(ctx: Context) -> list[Problem]:
     mentions = ctx.tables["mentions"]
-    texts = mentions["source_id"].map(ctx.snapshot_by_source())
-    start, end = _int(mentions["mention_start"]), _int(mentions["mention_end"])
-    problems = []
-    for i in mentions.index:
-        text = texts[i]
-        if isinstance(text, str) and not pd.isna(start[i]) and not pd.isna(end[i]):
-            actual = text[start[i] : end[i]]
-            if actual != mentions.at[i, "mention_text"]:
-                problems.append(
-                    _problem(
-                        ctx,
-                        "mentions",
-                        i,
-                        "mention_text",
-                        f"snapshot[mention_start:mention_end] is {actual!r}, not the mention text",
-                        mentions.at[i, "mention_text"],
-                    )
-                )
-    return problems
+    return [
+        _problem(
+            ctx,
+            "mentions",
+            i,
+            "mention_text",
+            f"snapshot[mention_start:mention_end] is {actual!r}, not the mention text",
+            mentions.at[i, "mention_text"],
+        )
+        for i, actual in _slice_mismatches("mentions", ctx, "mention_start", "mention_end", "mention_text")
+    ]
 
 
-def _runs_outside_mentions(text: str, starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int]]:
+def digit_runs(text: str, data: bytes | None = None) -> np.ndarray:
+    """(start, end) code-point spans of the maximal runs of digits, as the regex \\d+ finds them.
+
+    Scans the UTF-8 bytes with numpy (ASCII digits never occur inside a multi-byte character), then turns
+    byte offsets into code-point offsets by subtracting the continuation bytes before them.
+    """
+    data = text.encode("utf-8") if data is None else data
+    codes = np.frombuffer(data, dtype=np.uint8)
+    continuation = np.flatnonzero((codes & 0xC0) == 0x80)
+    non_ascii = data.translate(None, bytes(range(128))).decode("utf-8", errors="replace")
+    if any(char.isdecimal() for char in set(non_ascii)):  # rare: let the regex handle non-ASCII digits
+        return np.array([m.span() for m in DIGIT_RUN.finditer(text)], dtype=np.int64).reshape(-1, 2)
+    padded = np.zeros(len(codes) + 2, dtype=bool)
+    padded[1:-1] = (codes >= 48) & (codes <= 57)
+    changes = np.flatnonzero(padded[1:] != padded[:-1]).astype(np.int64)
+    spans = np.stack([changes[0::2], changes[1::2]], axis=1)
+    return spans - np.searchsorted(continuation, spans)
+
+
+def _runs_outside_mentions(runs: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int]]:
     """Digit runs not inside a mention, given mentions sorted by start that do not overlap."""
-    runs = np.array([m.span() for m in DIGIT_RUN.finditer(text)], dtype=np.int64).reshape(-1, 2)
     if not len(starts):
         return [tuple(run) for run in runs]
     nearest = np.searchsorted(starts, runs[:, 0], side="right") - 1
@@ -142,7 +172,7 @@ def _runs_outside_mentions(text: str, starts: np.ndarray, ends: np.ndarray) -> l
 def digit_runs_covered(ctx: Context) -> list[Problem]:
     """Every maximal run of digits of every snapshot lies in exactly one mention."""
     mentions = ctx.tables["mentions"].assign(
-        start=_int(ctx.tables["mentions"]["mention_start"]), end=_int(ctx.tables["mentions"]["mention_end"])
+        start=ctx.ints("mentions", "mention_start"), end=ctx.ints("mentions", "mention_end")
     )
     problems = []
     for source_id, text in ctx.snapshot_by_source().items():
@@ -162,7 +192,9 @@ def digit_runs_covered(ctx: Context) -> list[Problem]:
             for i, m in overlapping.iterrows()
         ]
         starts, ends = own["start"].to_numpy(dtype=np.int64), own["end"].to_numpy(dtype=np.int64)
-        for run_start, run_end in _runs_outside_mentions(text, starts, ends):
+        path = ctx.snapshot_path(source_id)
+        runs = digit_runs(text, (ctx.root / path).read_bytes() if path else None)
+        for run_start, run_end in _runs_outside_mentions(runs, starts, ends):
             problems.append(
                 Problem(
                     CHECK,
@@ -178,23 +210,39 @@ def digit_runs_covered(ctx: Context) -> list[Problem]:
 
 def _mention_values(ctx: Context) -> pd.DataFrame:
     mentions = ctx.tables["mentions"]
-    texts = mentions["mention_text"].dropna().unique()
-    parsed = {text: parse_mention(text) for text in texts}
-    numbers = {text: float(value) for text, value in parsed.items() if value is not None}
+    numbers = {}
+    for text in mentions["mention_text"].dropna().unique():
+        value = parse_mention(text)
+        if value is not None:
+            numbers[text] = float(value)
     return mentions.assign(
         parsed=mentions["mention_text"].map(numbers),
-        start=_int(mentions["mention_start"]),
-        end=_int(mentions["mention_end"]),
+        start=ctx.ints("mentions", "mention_start"),
+        end=ctx.ints("mentions", "mention_end"),
     )
+
+
+def _statistic_lookup(ctx: Context) -> pd.DataFrame:
+    """Value, quote offsets and source of each statistic, indexed by a unique statistic_id."""
+    stats = ctx.tables["statistics"]
+    lookup = pd.DataFrame(
+        {
+            "value": pd.to_numeric(stats["value"], errors="coerce").to_numpy(),
+            "qs": ctx.ints("statistics", "quote_start").to_numpy(dtype="float64", na_value=np.nan),
+            "qe": ctx.ints("statistics", "quote_end").to_numpy(dtype="float64", na_value=np.nan),
+            "source_id": stats["source_id"].to_numpy(),
+        },
+        index=stats["statistic_id"].to_numpy(),
+    )
+    return lookup[~lookup.index.duplicated()]
 
 
 def values_match_mentions(ctx: Context) -> list[Problem]:
     """Each statistic has a value mention inside its quote that reads as its value; every value mention agrees."""
-    stats, mentions = ctx.tables["statistics"], _mention_values(ctx)
-    values = pd.to_numeric(stats["value"], errors="coerce")
-    by_id = pd.Series(values.to_numpy(), index=stats["statistic_id"]).groupby(level=0).first()
-    stated = mentions[mentions["role"].isin(["value", "headline_value"]) & mentions["statistic_id"].isin(by_id.index)]
-    expected = stated["statistic_id"].map(by_id)
+    stats, mentions, lookup = ctx.tables["statistics"], _mention_values(ctx), _statistic_lookup(ctx)
+    stated = mentions[mentions["role"].isin(["value", "headline_value"])]
+    position = lookup.index.get_indexer(stated["statistic_id"])
+    expected = pd.Series(np.where(position >= 0, lookup["value"].to_numpy()[position], np.nan), index=stated.index)
     wrong = stated[expected.notna() & (stated["parsed"] != expected)]
     problems = [
         _problem(
@@ -202,16 +250,21 @@ def values_match_mentions(ctx: Context) -> list[Problem]:
             "mentions",
             i,
             "mention_text",
-            f"reads as {m.parsed}, but statistic {m.statistic_id!r} has value {by_id[m.statistic_id]}",
+            f"reads as {m.parsed}, but statistic {m.statistic_id!r} has value {expected[i]}",
             m.mention_text,
         )
         for i, m in wrong.iterrows()
     ]
-    inside = mentions[mentions["role"] == "value"].merge(
-        stats.assign(qs=_int(stats["quote_start"]), qe=_int(stats["quote_end"]), v=values), on=["statistic_id", "source_id"]
+    values = stated[(stated["role"] == "value") & (position >= 0)]
+    found = lookup.iloc[lookup.index.get_indexer(values["statistic_id"])]
+    inside = (
+        (found["qs"].to_numpy() <= values["start"].to_numpy(dtype="float64", na_value=np.nan))
+        & (values["end"].to_numpy(dtype="float64", na_value=np.nan) <= found["qe"].to_numpy())
+        & (values["parsed"].to_numpy(dtype="float64", na_value=np.nan) == found["value"].to_numpy())
+        & (values["source_id"].to_numpy() == found["source_id"].to_numpy())
     )
-    inside = inside[(inside["qs"] <= inside["start"]) & (inside["end"] <= inside["qe"]) & (inside["parsed"] == inside["v"])]
-    missing = stats[~stats["statistic_id"].isin(inside["statistic_id"]) & values.notna()]
+    confirmed = values["statistic_id"][inside].unique()
+    missing = stats[~stats["statistic_id"].isin(confirmed) & pd.to_numeric(stats["value"], errors="coerce").notna()]
     return problems + [
         _problem(ctx, "statistics", i, "value", "no mention with role 'value' inside the quote reads as this value", s.value)
         for i, s in missing.iterrows()
@@ -294,13 +347,18 @@ def snapshot_hashes_match(ctx: Context) -> list[Problem]:
 
 def inferred_fields_exist(ctx: Context) -> list[Problem]:
     stats = ctx.tables["statistics"]
-    names = stats["inferred_fields"].str.split().explode().dropna()
-    bad = names[~names.isin(stats.columns)]
+    listed = stats["inferred_fields"].dropna()
+    unknown = {value for value in listed.unique() if any(name not in stats.columns for name in value.split())}
     return [
         _problem(
-            ctx, "statistics", i, "inferred_fields", f"{name!r} is not a field of statistics", stats.at[i, "inferred_fields"]
+            ctx,
+            "statistics",
+            i,
+            "inferred_fields",
+            f"{', '.join(repr(n) for n in value.split() if n not in stats.columns)} is not a field of statistics",
+            value,
         )
-        for i, name in bad.items()
+        for i, value in listed[listed.isin(unknown)].items()
     ]
 
 

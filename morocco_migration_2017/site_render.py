@@ -26,7 +26,7 @@ def read_tables(root: Path) -> dict[str, list[Record]]:
     return {name: read_records(root / res.path) for name, res in tabular_resources(root).items()}
 
 
-_MARKDOWN_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "|[]()*_\\`<>{}#!~$"})
+_MARKDOWN_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "|[]*_\\`"})
 
 
 def _cell(text: Any) -> str:
@@ -50,12 +50,18 @@ def period_text(stat: Record) -> str:
     return f"{span} (“{words}”)" if words else span
 
 
-def statistics_table(tables: dict[str, list[Record]], prefix: str) -> str:
+def statistics_table(tables: dict[str, list[Record]], prefix: str | None) -> str:
+    """The statistics as a Markdown table; identifiers link to their pages when a prefix is given."""
     labels = {i["indicator_id"]: i["label"] for i in tables["indicators"]}
     lines = ["| Statistic | Indicator | Value | Period | Area |", "|---|---|---|---|---|"]
     for s in tables["statistics"]:
+        ident = (
+            f"[{_cell(s['statistic_id'])}]({prefix}{s['statistic_id']}.md)"
+            if prefix is not None
+            else f"`{s['statistic_id']}`"
+        )
         lines.append(
-            f"| [{_cell(s['statistic_id'])}]({prefix}{s['statistic_id']}.md) | {_cell(labels.get(s['indicator_id'], ''))}"
+            f"| {ident} | {_cell(labels.get(s['indicator_id'], ''))}"
             f" | {_cell(value_text(s))} | {_cell(period_text(s))} | {_cell(s['area'])} |"
         )
     return "\n".join(lines)

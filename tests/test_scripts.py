@@ -136,3 +136,16 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path, monk
     with pytest.raises(OSError):
         maintenance.atomic_write(target, b"new\n")
     assert target.read_bytes() == b"old\n" and [p.name for p in tmp_path.iterdir()] == ["x.csv"]
+
+
+def test_readme_table_is_current_and_regenerated(package_copy: Path) -> None:
+    import shutil
+
+    assert run("render_readme.py", ROOT, "--check").returncode == 0
+    shutil.copy(ROOT / "README.md", package_copy / "README.md")
+    set_cell(package_copy, "statistics", 7, "value", "22001")
+    assert run("render_readme.py", package_copy, "--check").returncode == 1
+    assert run("render_readme.py", package_copy).returncode == 0
+    assert "| 22,001 persons |" in (package_copy / "README.md").read_text(encoding="utf-8")
+    before = tree(package_copy)
+    assert run("render_readme.py", package_copy).returncode == 0 and tree(package_copy) == before
