@@ -54,3 +54,15 @@ def render_rows(rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerows(rows)
     return out.getvalue().encode("utf-8")
+
+
+def apply_changes(changes: dict[Path, bytes], root: Path, check: bool, stale: str, done: str) -> int:
+    """Report each changed file; in check mode exit 1 if any, else write them all (creating folders)."""
+    for path in changes:
+        print(f"{stale if check else done}: {path.relative_to(root)}")
+    if check:
+        return 1 if changes else 0
+    for path in changes:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    write_all(changes)
+    return 0

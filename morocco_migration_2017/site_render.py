@@ -193,6 +193,15 @@ def statistic_page(stat: Record, tables: dict[str, list[Record]], snapshot: str,
     return "\n".join(lines)
 
 
+def reported_text(check: Record) -> str:
+    """What another report gives: 'more than 3,000 since 2004', 'around 175,000,000', or '—'."""
+    if not check["reported_value"]:
+        return "—"
+    bound = check["reported_bound"]
+    qualifier = "around " if bound == "approximate" else BOUND_WORDS.get(bound, "")
+    return f"{qualifier}{float(check['reported_value']):,.0f} {check['reported_period_text']}".strip()
+
+
 def cross_check_section(statistic_id: str, tables: dict[str, list[Record]]) -> list[str]:
     sources = {s["source_id"]: s for s in tables["sources"]}
     rows = [c for c in tables.get("cross_checks", []) if c["statistic_id"] == statistic_id]
@@ -205,12 +214,7 @@ def cross_check_section(statistic_id: str, tables: dict[str, list[Record]]) -> l
         "|---|---|---|---|",
     ]
     for c in rows:
-        gives = (
-            f"{BOUND_WORDS.get(c['reported_bound'], 'around ' if c['reported_bound'] == 'approximate' else '')}"
-            f"{float(c['reported_value']):,.0f} {c['reported_period_text']}".strip()
-            if c["reported_value"]
-            else "—"
-        )
+        gives = reported_text(c)
         lines.append(
             f"| {_cell(sources[c['source_id']]['short_name'])} ({_cell(sources[c['source_id']]['published'])})"
             f" | {_cell(gives)} | **{c['agreement']}** | {_cell(c['difference'])} |"
@@ -295,12 +299,7 @@ def cross_checks_page(tables: dict[str, list[Record]], prefix: str) -> str:
     ]
     stats = {s["statistic_id"]: s for s in tables["statistics"]}
     for c in tables["cross_checks"]:
-        gives = (
-            f"{BOUND_WORDS.get(c['reported_bound'], 'around ' if c['reported_bound'] == 'approximate' else '')}"
-            f"{float(c['reported_value']):,.0f} {c['reported_period_text']}".strip()
-            if c["reported_value"]
-            else "—"
-        )
+        gives = reported_text(c)
         lines.append(
             f"| [{c['statistic_id']}]({prefix}{c['statistic_id']}.md) ({_cell(value_text(stats[c['statistic_id']]))})"
             f" | {_cell(sources[c['source_id']]['short_name'])} | {_cell(gives)} | **{c['agreement']}** | "

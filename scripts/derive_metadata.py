@@ -21,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from morocco_migration_2017.maintenance import MaintenanceError, read_rows, render_rows, write_all
+from morocco_migration_2017.maintenance import MaintenanceError, apply_changes, read_rows, render_rows
 from morocco_migration_2017.numbers import MENTION_PATTERN
 from morocco_migration_2017.paths import DESCRIPTOR, PackageError, read_descriptor
 
@@ -127,14 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     except (MaintenanceError, PackageError, KeyError, UnicodeDecodeError) as err:
         print(f"derive_metadata: error: {err}; nothing was written", file=sys.stderr)
         return 2
-    for path in changes:
-        print(f"{'stale' if args.check else 'updated'}: {path.relative_to(args.root)}")
-    if args.check:
-        return 1 if changes else 0
-    for path in changes:
-        path.parent.mkdir(exist_ok=True)
-    write_all(changes)
-    return 0
+    return apply_changes(changes, args.root, args.check, "stale", "updated")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from morocco_migration_2017.maintenance import MaintenanceError, read_rows, render_rows, write_all
+from morocco_migration_2017.maintenance import MaintenanceError, apply_changes, read_rows, render_rows
 from morocco_migration_2017.paths import PackageError
 from morocco_migration_2017.table_schema import tabular_resources
 
@@ -41,12 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     except (MaintenanceError, PackageError) as err:
         print(f"format_csvs: error: {err}; nothing was written", file=sys.stderr)
         return 2
-    for path in changes:
-        print(f"{'not canonical' if args.check else 'formatted'}: {path.relative_to(args.root)}")
-    if args.check:
-        return 1 if changes else 0
-    write_all(changes)
-    return 0
+    return apply_changes(changes, args.root, args.check, "not canonical", "formatted")
 
 
 if __name__ == "__main__":

@@ -12,68 +12,16 @@ import plain_checks as pc
 from edits import ROOT
 
 # statistic_id: (words of the article, value, bound, period_start, period_end, period_type, area, country)
+# fmt: off
 EXPECTED = {
-    "migration_attempts_foiled_2017_ytd": (
-        "foiling 50,000 illegal immigration attempts so far in 2017",
-        50_000,
-        "point",
-        "2017-01-01",
-        "2017-11-14",
-        "year_to_date",
-        "Morocco",
-        "MA",
-    ),
-    "trafficking_networks_dismantled_2017_ytd": (
-        "dismantling of 80 networks",
-        80,
-        "point",
-        "2017-01-01",
-        "2017-11-14",
-        "year_to_date",
-        "Morocco",
-        "MA",
-    ),
-    "trafficking_networks_dismantled_since_2004": (
-        "cells to 3000 since 2004",
-        3_000,
-        "point",
-        "2004-01-01",
-        "2017-11-14",
-        "cumulative_since_date",
-        "Morocco",
-        "MA",
-    ),
-    "terrorist_trafficking_revenue": (
-        "gain as much as $175 million",
-        175_000_000,
-        "upper_bound",
-        "",
-        "",
-        "unspecified",
-        "Sahel",
-        "",
-    ),
-    "migrants_regularised_to_date": (
-        "legal stay rights to more than 23,000 migrants",
-        23_000,
-        "lower_bound",
-        "",
-        "2017-11-14",
-        "cumulative_to_date",
-        "Morocco",
-        "MA",
-    ),
-    "voluntary_returns_to_date": (
-        "voluntary return of 22,000 migrants",
-        22_000,
-        "point",
-        "",
-        "2017-11-14",
-        "cumulative_to_date",
-        "Morocco",
-        "MA",
-    ),
+    "migration_attempts_foiled_2017_ytd": ("foiling 50,000 illegal immigration attempts so far in 2017", 50_000, "point", "2017-01-01", "2017-11-14", "year_to_date", "Morocco", "MA"),
+    "trafficking_networks_dismantled_2017_ytd": ("dismantling of 80 networks", 80, "point", "2017-01-01", "2017-11-14", "year_to_date", "Morocco", "MA"),
+    "trafficking_networks_dismantled_since_2004": ("cells to 3000 since 2004", 3_000, "point", "2004-01-01", "2017-11-14", "cumulative_since_date", "Morocco", "MA"),
+    "terrorist_trafficking_revenue": ("gain as much as $175 million", 175_000_000, "upper_bound", "", "", "unspecified", "Sahel", ""),
+    "migrants_regularised_to_date": ("legal stay rights to more than 23,000 migrants", 23_000, "lower_bound", "", "2017-11-14", "cumulative_to_date", "Morocco", "MA"),
+    "voluntary_returns_to_date": ("voluntary return of 22,000 migrants", 22_000, "point", "", "2017-11-14", "cumulative_to_date", "Morocco", "MA"),
 }
+# fmt: on
 STATEMENT_DAY = "2017-11-14"  # source-notes.md: the wire report says Tuesday; 14 November 2017 was a Tuesday
 
 
