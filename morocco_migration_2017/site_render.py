@@ -67,6 +67,15 @@ def statistics_table(tables: dict[str, list[Record]], prefix: str | None) -> str
     return "\n".join(lines)
 
 
+def inferred_table(tables: dict[str, list[Record]], prefix: str) -> str:
+    """Each statistic's inferred fields beside the notes that give the evidence."""
+    lines = ["| Statistic | Inferred, not printed in the source | Evidence (notes) |", "|---|---|---|"]
+    for s in tables["statistics"]:
+        fields = ", ".join(f"`{name}`" for name in s["inferred_fields"].split()) or "nothing"
+        lines.append(f"| [{_cell(s['statistic_id'])}]({prefix}{s['statistic_id']}.md) | {fields} | {_cell(s['notes'])} |")
+    return "\n".join(lines)
+
+
 def _example(field: dict[str, Any], rows: list[Record]) -> str:
     values = [r.get(field["name"], "") for r in rows if r.get(field["name"], "")]
     return (values[0][:60] + "…" if len(values[0]) > 60 else values[0]) if values else ""

@@ -115,3 +115,11 @@ def test_strict_build_fails_on_a_broken_link(tmp_path: Path) -> None:
     methodology.write_text(methodology.read_text() + "\nSee [nowhere](no-such-page.md).\n")
     result = build_site(project, tmp_path / "site")
     assert result.returncode != 0 and "no-such-page.md" in result.stderr
+
+
+def test_methodology_lists_what_each_row_infers(site: Path) -> None:
+    html = page(site, "methodology")
+    for row in pc.rows(ROOT, "statistics"):
+        assert f'href="../statistics/{row["statistic_id"]}/"' in html
+        for name in row["inferred_fields"].split():
+            assert f"<code>{name}</code>" in html

@@ -70,7 +70,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     tables = render.read_tables(_root(config))
-    generated = {"statistics-table": lambda: render.statistics_table(tables, "statistics/")}
+    generated = {
+        "statistics-table": lambda: render.statistics_table(tables, "statistics/"),
+        "inferred-table": lambda: render.inferred_table(tables, "statistics/"),
+    }
 
     def fill(match: re.Match[str]) -> str:
         if match.group(1) not in generated:
