@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -20,17 +21,22 @@ _DTYPES = {"string": "string", "integer": "Int64", "number": "float64"}
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
 
 
+def _check(fn: Callable[..., Any], **options: Any) -> pa.Check:
+    # Every check here treats missing cells itself, so pandera need not mask them again for each one.
+    return pa.Check(fn, ignore_na=False, **options)
+
+
 def _as_number(series: pd.Series) -> pd.Series:
     return pd.to_numeric(series, errors="coerce")
 
 
 def _as_date(series: pd.Series) -> pd.Series:
     """Dates written YYYY-MM-DD as timestamps, anything else as NaT; each distinct text is parsed once."""
-    values = series.to_numpy(dtype=object)
-    texts = pd.Series(pd.unique(values[~pd.isna(values)]), dtype=object).astype(str)
-    iso = texts.where(texts.str.fullmatch(_ISO_DATE).astype(bool))
-    parsed = pd.to_datetime(iso, format="%Y-%m-%d", errors="coerce")
-    return pd.to_datetime(series.map(dict(zip(texts, parsed, strict=True))), errors="coerce")
+    codes, uniques = pd.factorize(series)
+    texts = pd.Series(uniques, dtype=object).astype(str)
+    parsed = pd.to_datetime(texts.where(texts.str.fullmatch(_ISO_DATE).astype(bool)), format="%Y-%m-%d", errors="coerce")
+    # A missing cell has code -1, which picks the NaT appended at the end.
+    return pd.Series(np.append(parsed.to_numpy(), np.datetime64("NaT"))[codes], index=series.index)
 
 
 def _is_date(series: pd.Series) -> pd.Series:
@@ -40,7 +46,7 @@ def _is_date(series: pd.Series) -> pd.Series:
 def _bound(kind: str, limit: Any, compare: Callable[[pd.Series, Any], pd.Series], name: str) -> pa.Check:
     reader = _as_date if kind == "date" else _as_number
     value = pd.Timestamp(limit) if kind == "date" else limit
-    return pa.Check(
+    return _check(
         lambda s: compare(reader(s), value) | reader(s).isna(),
         name=name,
         error=f"{name}: must be {'at least' if name == 'minimum' else 'at most'} {limit}",
@@ -49,21 +55,21 @@ def _bound(kind: str, limit: Any, compare: Callable[[pd.Series, Any], pd.Series]
 
 def _matches_pattern(series: pd.Series, pattern: re.Pattern[str]) -> pd.Series:
     # Each distinct text is matched once: identifiers, names and vocabularies repeat across rows.
-    values = series.to_numpy(dtype=object)
-    missing = pd.isna(values)
-    matching = [text for text in pd.unique(values[~missing]).tolist() if pattern.fullmatch(str(text))]
-    return pd.Series(missing, index=series.index) | series.isin(matching)
+    codes, uniques = pd.factorize(series)
+    # A missing cell has code -1, which picks the True appended at the end: missing cells pass.
+    matches = np.array([pattern.fullmatch(str(text)) is not None for text in uniques.tolist()] + [True])
+    return pd.Series(matches[codes], index=series.index)
 
 
 def _pattern(pattern: str) -> pa.Check:
     # Frictionless anchors a pattern at both ends; so does fullmatch.
     compiled = re.compile(pattern)
-    return pa.Check(lambda s: _matches_pattern(s, compiled), name="pattern", error=f"pattern: must match {pattern}")
+    return _check(lambda s: _matches_pattern(s, compiled), name="pattern", error=f"pattern: must match {pattern}")
 
 
 def _length(bound: str, limit: int) -> pa.Check:
     compare = (lambda n: n >= limit) if bound == "minLength" else (lambda n: n <= limit)
-    return pa.Check(
+    return _check(
         lambda s: s.isna() | compare(s.astype("string").str.len()),
         name=bound,
         error=f"{bound}: length must be {'at least' if bound == 'minLength' else 'at most'} {limit}",
@@ -78,7 +84,7 @@ def _constraint_checks(field: dict[str, Any]) -> list[pa.Check]:
             continue  # column options, not checks
         if name == "enum":
             checks.append(
-                pa.Check(
+                _check(
                     lambda s, allowed=tuple(arg): s.isna() | s.isin(allowed),
                     name="enum",
                     error=f"enum: must be one of {', '.join(map(str, arg))}",
@@ -103,7 +109,7 @@ def column_for(field: dict[str, Any]) -> pa.Column:
     constraints = field.get("constraints", {})
     checks = _constraint_checks(field)
     if kind == "date":
-        checks.insert(0, pa.Check(_is_date, name="type", error="type: must be a date written YYYY-MM-DD"))
+        checks.insert(0, _check(_is_date, name="type", error="type: must be a date written YYYY-MM-DD"))
     elif kind not in _DTYPES:
         raise ValueError(f"field {field['name']!r}: type {kind!r} has no pandera translation")
     return pa.Column(
@@ -155,7 +161,7 @@ def schema_for(resource: Resource) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {field["name"]: column_for(field) for field in resource.fields},
         checks=[
-            pa.Check(rule.check, name=rule.name, error=f"row rule broken: {rule.name}")
+            _check(rule.check, name=rule.name, error=f"row rule broken: {rule.name}")
             for rule in ROW_RULES
             if rule.table == resource.name
         ],
