@@ -50,4 +50,6 @@ def validate_with_pandera(resource: Resource, raw: pd.DataFrame) -> list[Problem
         # A check that could not run on a mistyped column reports an error without a row: the type check has it.
         cases = cases[~(cases["index"].isna() & cases["failure_case"].astype(str).str.contains("Error\\("))]
         return _failure_problems(resource, cases)
+    except Exception as err:  # a table too malformed for pandera to start on; reported, not raised
+        return [Problem(CHECK, resource.path, f"the pandera schema could not run ({err!r}); fix the problems above first")]
     return []

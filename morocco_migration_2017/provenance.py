@@ -58,7 +58,10 @@ class Context:
 
 
 def _int(series: pd.Series) -> pd.Series:
-    return pd.to_numeric(series, errors="coerce").astype("Int64")
+    """Whole numbers as nullable integers; anything else (text, 1.5, 1e99) missing: the type checks report it."""
+    numbers = pd.to_numeric(series, errors="coerce").astype("float64")
+    whole = numbers.where(np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() < 2**53))
+    return whole.astype("Int64")
 
 
 def _problem(ctx: Context, table: str, index: Any, field_name: str | None, message: str, value: Any = None) -> Problem:
@@ -431,4 +434,16 @@ CHECKS: list[Callable[[Context], list[Problem]]] = [
 
 
 def run_provenance_checks(ctx: Context) -> list[Problem]:
-    return [problem for check in CHECKS for problem in check(ctx)]
+    problems = []
+    for check in CHECKS:
+        try:
+            problems += check(ctx)
+        except Exception as err:  # data so malformed that a check cannot run is itself a problem to report
+            problems.append(
+                Problem(
+                    CHECK,
+                    ctx.paths["statistics"],
+                    f"check {check.__name__} could not run ({err!r}); fix the problems reported above first",
+                )
+            )
+    return problems

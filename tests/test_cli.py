@@ -84,3 +84,16 @@ def test_show_prints_every_statistic_with_bound_and_quote() -> None:
         assert row["statistic_id"] in out and row["claimant"] in out
     assert "more than 23,000 persons" in out and "as much as 175,000,000 USD" in out
     assert "“The legalization campaign has so far granted legal stay rights to more than 23,000 migrants”" in out
+
+
+def test_a_check_that_cannot_run_is_reported_not_raised(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from morocco_migration_2017 import provenance
+    from morocco_migration_2017.validation import validate_package
+
+    def broken(_: object) -> list:
+        raise TypeError("unexpected cell")
+
+    monkeypatch.setattr(provenance, "CHECKS", [broken])
+    report = validate_package(package_copy)
+    assert not report.valid
+    assert "check broken could not run" in report.problems[0].message
