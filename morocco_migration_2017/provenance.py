@@ -30,6 +30,7 @@ class Context:
     descriptor: dict[str, Any]
     tables: dict[str, pd.DataFrame]
     paths: dict[str, str]
+    _raw: dict[str, bytes | None] = field(default_factory=dict)
     _snapshots: dict[str, str | None] = field(default_factory=dict)
     _ints: dict[tuple[str, str], pd.Series] = field(default_factory=dict)
 
@@ -39,12 +40,18 @@ class Context:
             self._ints[table, column] = _int(self.tables[table][column])
         return self._ints[table, column]
 
+    def snapshot_bytes(self, relpath: str) -> bytes | None:
+        """A snapshot file's bytes, read once; None if it is missing or its path leaves the package."""
+        if relpath not in self._raw:
+            path = self.root / relpath
+            self._raw[relpath] = path.read_bytes() if unsafe_path_reason(relpath) is None and path.is_file() else None
+        return self._raw[relpath]
+
     def snapshot(self, relpath: str) -> str | None:
         """A snapshot's text, decoded without touching line endings; None if unreadable or unsafe."""
         if relpath not in self._snapshots:
-            path = self.root / relpath
-            ok = unsafe_path_reason(relpath) is None and path.is_file()
-            self._snapshots[relpath] = path.read_bytes().decode("utf-8", errors="replace") if ok else None
+            data = self.snapshot_bytes(relpath)
+            self._snapshots[relpath] = None if data is None else data.decode("utf-8", errors="replace")
         return self._snapshots[relpath]
 
     def snapshot_path(self, source_id: str) -> str | None:
@@ -196,7 +203,7 @@ def digit_runs_covered(ctx: Context) -> list[Problem]:
         ]
         starts, ends = own["start"].to_numpy(dtype=np.int64), own["end"].to_numpy(dtype=np.int64)
         path = ctx.snapshot_path(source_id)
-        runs = digit_runs(text, (ctx.root / path).read_bytes() if path else None)
+        runs = digit_runs(text, ctx.snapshot_bytes(path) if path else None)
         for run_start, run_end in _runs_outside_mentions(runs, starts, ends):
             problems.append(
                 Problem(
@@ -314,11 +321,10 @@ def snapshot_hashes_match(ctx: Context) -> list[Problem]:
     declared = {r.get("path"): r for r in ctx.descriptor["resources"] if r.get("type") != "table"}
     problems = []
     for i, s in ctx.tables["sources"].dropna(subset=["snapshot_path"]).iterrows():
-        path = ctx.root / s.snapshot_path
-        if unsafe_path_reason(s.snapshot_path) or not path.is_file():
+        data = ctx.snapshot_bytes(s.snapshot_path)
+        if data is None:
             problems.append(_problem(ctx, "sources", i, "snapshot_path", "snapshot file is missing", s.snapshot_path))
             continue
-        data = path.read_bytes()
         sha, size = hashlib.sha256(data).hexdigest(), len(data)
         if s.snapshot_sha256 != sha:
             problems.append(

@@ -17,7 +17,8 @@ def readme_commands() -> list[str]:
 
 def test_readme_has_exactly_two_commands() -> None:
     install, tests = readme_commands()
-    assert "pip install" in install and "morocco-migration-2017 validate" in install
+    assert "python3 -m venv .venv" in install and "pip install" in install
+    assert install.endswith("morocco-migration-2017 validate")
     assert tests == "python -m pytest"
 
 
@@ -37,10 +38,11 @@ def test_workflow_parses_and_uses_the_readme_commands() -> None:
         runs = [step.get("run", "") for step in job["steps"]]
         if name != "deploy-pages":
             assert install in runs, name
+    activate = ". .venv/bin/activate && "
     validate_runs = [step.get("run", "") for step in workflow["jobs"]["validate"]["steps"]]
-    assert tests in validate_runs
-    assert "frictionless validate datapackage.json" in validate_runs
-    assert any(run.startswith("mkdocs build --strict") for run in validate_runs)
+    assert activate + tests in validate_runs
+    assert activate + "frictionless validate datapackage.json" in validate_runs
+    assert any(run.startswith(activate + "mkdocs build --strict") for run in validate_runs)
     assert any("upload-pages-artifact" in step.get("uses", "") for step in workflow["jobs"]["pages"]["steps"])
 
 
