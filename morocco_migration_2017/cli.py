@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from .paths import PackageError
+
+if TYPE_CHECKING:
+    from .validation import Report
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -39,13 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _summary(root: object) -> str:
-    from .loader import load_all
-
-    tables = load_all(root)  # type: ignore[arg-type]
-    counts = ", ".join(f"{len(frame)} {name}" for name, frame in tables.items())
-    sources = tables["sources"].dropna(subset=["snapshot_path"])
-    pins = "; ".join(f"{s.snapshot_path} sha256 {s.snapshot_sha256}" for s in sources.itertuples())
+def _summary(report: Report) -> str:
+    counts = ", ".join(f"{count} {name}" for name, count in report.row_counts.items())
+    pins = "; ".join(f"{path} sha256 {sha}" for path, sha in report.snapshots.items())
     return f"valid: {counts}\nsnapshots: {pins}"
 
 
@@ -60,7 +61,7 @@ def _validate(args: argparse.Namespace) -> int:
             print(problem.line())
         for note in report.skipped:
             print(f"skipped: {note}")
-        print(_summary(report.root) if report.valid else f"{len(report.problems)} problem(s) found in {report.root}")
+        print(_summary(report) if report.valid else f"{len(report.problems)} problem(s) found in {report.root}")
     return EXIT_OK if report.valid else EXIT_PROBLEMS
 
 
@@ -86,6 +87,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return _validate(args) if args.command == "validate" else _show(args)
+    except BrokenPipeError:  # the reader closed the pipe (`| head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except PackageError as err:
         print(f"morocco-migration-2017: error: {err}", file=sys.stderr)
         return EXIT_USAGE

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 
 from .problems import Problem
 
@@ -97,12 +96,10 @@ def _formula_cells(cells: list[str], header: list[str], number: int, name: str) 
     ]
 
 
-def check_csv(root: Path, relpath: str) -> list[Problem]:
-    """Every byte-level rule for one CSV file of the package."""
-    path = root / relpath
-    if not path.is_file():
+def check_csv(relpath: str, data: bytes | None) -> list[Problem]:
+    """Every byte-level rule for one CSV file of the package, given its bytes (None: the file is missing)."""
+    if data is None:
         return [Problem(CHECK, relpath, "file is missing")]
-    data = path.read_bytes()
     problems = _encoding_problems(data, relpath)
     if problems:
         return problems

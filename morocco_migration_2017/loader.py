@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +22,9 @@ _READ_OPTIONS: dict[str, Any] = {
 }
 
 
-def read_raw(path: Path) -> pd.DataFrame:
-    """A CSV as text cells, empty cells as missing; row i of the frame is spreadsheet row i + 2."""
-    return pd.read_csv(path, **_READ_OPTIONS)
+def read_raw(source: Path | bytes) -> pd.DataFrame:
+    """A CSV (a path, or its bytes) as text cells, empty cells as missing; row i is spreadsheet row i + 2."""
+    return pd.read_csv(io.BytesIO(source) if isinstance(source, bytes) else source, **_READ_OPTIONS)
 
 
 def _typed(column: pd.Series, field: dict[str, Any]) -> pd.Series:
@@ -37,8 +38,6 @@ def _typed(column: pd.Series, field: dict[str, Any]) -> pd.Series:
         return pd.to_numeric(column).astype("float64")
     if kind == "date":
         return pd.to_datetime(column, format="%Y-%m-%d")
-    if kind == "boolean":
-        return column.map({"true": True, "false": False}).astype("boolean")
     return column.astype("string")
 
 

@@ -10,16 +10,20 @@ BOUND_WORDS = {"point": "", "lower_bound": "more than ", "upper_bound": "as much
 
 
 def _missing(value: Any) -> bool:
-    return value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value))
+    """Empty for typed frames (NA, NaT) and for raw CSV records ('') alike."""
+    if isinstance(value, str):
+        return value == ""
+    return value is None or value is pd.NaT or bool(pd.isna(value))
 
 
 def _date(value: Any) -> str:
     return "" if _missing(value) else str(value)[:10]
 
 
-def format_value(value: float, bound: str, unit: str) -> str:
+def format_value(value: float | str, bound: str, unit: str) -> str:
     """The figure with its qualifier: 'more than 23,000 persons', 'as much as 175,000,000 USD'."""
-    number = f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+    number = float(value)
+    number = f"{int(number):,}" if number.is_integer() else f"{number:,}"
     return f"{BOUND_WORDS.get(str(bound), '')}{number} {unit}"
 
 

@@ -20,6 +20,10 @@ from .paths import DESCRIPTOR, unsafe_path_reason
 from .problems import Problem
 
 CHECK = "provenance"
+# The mention roles these checks treat differently; a test holds them equal to the schema's enum of mentions.role.
+VALUE_ROLES = ("value", "headline_value")
+BOUND_ROLES = ("period_bound", "headline_period_bound")
+ORDINAL_ROLE = "ordinal"
 
 
 @dataclass
@@ -250,7 +254,7 @@ def _statistic_lookup(ctx: Context) -> pd.DataFrame:
 def values_match_mentions(ctx: Context) -> list[Problem]:
     """Each statistic has a value mention inside its quote that reads as its value; every value mention agrees."""
     stats, mentions, lookup = ctx.tables["statistics"], _mention_values(ctx), _statistic_lookup(ctx)
-    stated = mentions[mentions["role"].isin(["value", "headline_value"])]
+    stated = mentions[mentions["role"].isin(VALUE_ROLES)]
     position = lookup.index.get_indexer(stated["statistic_id"])
     expected = pd.Series(np.where(position >= 0, lookup["value"].to_numpy()[position], np.nan), index=stated.index)
     wrong = stated[expected.notna() & (stated["parsed"] != expected)]
@@ -265,7 +269,7 @@ def values_match_mentions(ctx: Context) -> list[Problem]:
         )
         for i, m in wrong.iterrows()
     ]
-    values = stated[(stated["role"] == "value") & (position >= 0)]
+    values = stated[(stated["role"] == VALUE_ROLES[0]) & (position >= 0)]
     found = lookup.iloc[lookup.index.get_indexer(values["statistic_id"])]
     inside = (
         (found["qs"].to_numpy() <= values["start"].to_numpy(dtype="float64", na_value=np.nan))
@@ -284,7 +288,7 @@ def values_match_mentions(ctx: Context) -> list[Problem]:
 def period_bounds_match(ctx: Context) -> list[Problem]:
     """A mention that bounds a period is the year of the statistic's period start or end."""
     stats, mentions = ctx.tables["statistics"], ctx.tables["mentions"]
-    bounds = mentions[mentions["role"].isin(["period_bound", "headline_period_bound"])]
+    bounds = mentions[mentions["role"].isin(BOUND_ROLES)]
     periods = stats[["statistic_id", "period_start", "period_end"]].drop_duplicates("statistic_id")
     joined = bounds.reset_index().merge(periods, on="statistic_id", how="inner").set_index("index")
     year = joined["mention_text"].astype("string")
@@ -304,7 +308,7 @@ def period_bounds_match(ctx: Context) -> list[Problem]:
 
 def ordinals_state_nothing(ctx: Context) -> list[Problem]:
     mentions = ctx.tables["mentions"]
-    is_ordinal = mentions["role"] == "ordinal"
+    is_ordinal = mentions["role"] == ORDINAL_ROLE
     linked = mentions[is_ordinal & mentions["statistic_id"].notna()]
     unlinked = mentions[~is_ordinal & mentions["role"].notna() & mentions["statistic_id"].isna()]
     return [

@@ -12,7 +12,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .presentation import BOUND_WORDS
+from .presentation import BOUND_WORDS, format_period, format_value
 from .table_schema import Resource, category_labels, tabular_resources
 
 Record = dict[str, str]
@@ -39,15 +39,7 @@ def _code(text: str) -> str:
 
 
 def value_text(stat: Record) -> str:
-    number = float(stat["value"])
-    shown = f"{int(number):,}" if number.is_integer() else f"{number:,}"
-    return f"{BOUND_WORDS.get(stat['value_bound'], '')}{shown} {stat['unit']}"
-
-
-def period_text(stat: Record) -> str:
-    start, end, words = stat["period_start"], stat["period_end"], stat["period_text"]
-    span = f"{start or '…'} to {end or '…'}" if start or end else "no period given"
-    return f"{span} (“{words}”)" if words else span
+    return format_value(stat["value"], stat["value_bound"], stat["unit"])
 
 
 def statistics_table(tables: dict[str, list[Record]], prefix: str | None) -> str:
@@ -62,7 +54,7 @@ def statistics_table(tables: dict[str, list[Record]], prefix: str | None) -> str
         )
         lines.append(
             f"| {ident} | {_cell(labels.get(s['indicator_id'], ''))}"
-            f" | {_cell(value_text(s))} | {_cell(period_text(s))} | {_cell(s['area'])} |"
+            f" | {_cell(value_text(s))} | {_cell(format_period(s))} | {_cell(s['area'])} |"
         )
     return "\n".join(lines)
 
@@ -167,7 +159,7 @@ def statistic_page(stat: Record, tables: dict[str, list[Record]], snapshot: str,
     facts = [
         ("Value", value_text(stat)),
         ("Indicator", f"{indicator.get('label', '')} ({indicator.get('definition', '')})"),
-        ("Period", period_text(stat)),
+        ("Period", format_period(stat)),
         ("Period type", stat["period_type"]),
         ("Area", stat["area"] + (f" ({stat['country_code']})" if stat["country_code"] else "")),
         ("Claimant", f"{stat['claimant']}, {stat['claimant_role']}"),

@@ -41,11 +41,11 @@ class Resource:
         return self.schema.get("foreignKeys", [])
 
 
-def tabular_resources(root: str | Path | None = None) -> dict[str, Resource]:
-    """Every table resource of the package, by name, in descriptor order."""
+def tabular_resources(root: str | Path | None = None, descriptor: dict[str, Any] | None = None) -> dict[str, Resource]:
+    """Every table resource of the package, by name, in descriptor order (pass the descriptor if already read)."""
     base = resolve_root(root)
     resources: dict[str, Resource] = {}
-    for entry in read_descriptor(base)["resources"]:
+    for entry in (descriptor or read_descriptor(base))["resources"]:
         if entry.get("type") != "table":
             continue
         schema_ref = entry.get("schema")

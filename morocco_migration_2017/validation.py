@@ -22,6 +22,8 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    snapshots: dict[str, str] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
@@ -34,6 +36,8 @@ class Report:
             "problem_count": len(self.problems),
             "problems": [p.as_dict() for p in self.problems],
             "skipped": self.skipped,
+            "row_counts": self.row_counts,
+            "snapshots": self.snapshots,
             "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
         }
 
@@ -62,15 +66,26 @@ def _descriptor_problems(descriptor: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def _read_tables(root: Path, resources: dict[str, Resource], report: Report) -> dict[str, Any]:
+def _read_bytes(root: Path, resources: dict[str, Resource]) -> dict[str, bytes | None]:
+    """Each CSV's bytes, read once for the file rules and the table reader alike; None when missing."""
+    return {name: (root / r.path).read_bytes() if (root / r.path).is_file() else None for name, r in resources.items()}
+
+
+def _read_tables(files: dict[str, bytes | None], resources: dict[str, Resource], report: Report) -> dict[str, Any]:
     from .loader import read_raw
 
     tables = {}
-    for name, resource in resources.items():
+    for name, data in files.items():
+        if data is None:
+            continue  # the file rules reported it missing
         try:
-            tables[name] = read_raw(root / resource.path)
+            tables[name] = read_raw(data)
         except Exception as err:  # any parser failure is a fault of the file, reported with it
-            report.problems.append(Problem("read", resource.path, f"cannot be read as CSV: {err}".splitlines()[0]))
+            report.problems.append(Problem("read", resources[name].path, f"cannot be read as CSV: {err}".splitlines()[0]))
+    report.row_counts = {name: len(frame) for name, frame in tables.items()}
+    if "sources" in tables and {"snapshot_path", "snapshot_sha256"} <= set(tables["sources"].columns):
+        pinned = tables["sources"].dropna(subset=["snapshot_path"])
+        report.snapshots = dict(zip(pinned["snapshot_path"], pinned["snapshot_sha256"].fillna(""), strict=True))
     return tables
 
 
@@ -110,21 +125,22 @@ def validate_package(root: str | Path | None = None) -> Report:
     if report.problems:
         report.skipped.append("all other checks: the descriptor must be fixed first")
         return report
-    resources = tabular_resources(base)
-    _timed(report, "file_rules", lambda: [p for r in resources.values() for p in _file_rules(base, r.path)])
+    resources = tabular_resources(base, descriptor)
+    files = _read_bytes(base, resources)
+    _timed(report, "file_rules", lambda: [p for n, r in resources.items() for p in _file_rules(r.path, files[n])])
     _timed(report, "frictionless", lambda: _frictionless(base, descriptor))
     tables: dict[str, Any] = {}
-    _timed(report, "read", lambda: tables.update(_read_tables(base, resources, report)) or [])
+    _timed(report, "read", lambda: tables.update(_read_tables(files, resources, report)) or [])
     _timed(report, "pandera", lambda: _pandera(resources, tables))
     _timed(report, "provenance", lambda: _provenance(base, descriptor, resources, tables, report))
     report.problems = dedupe(report.problems)
     return report
 
 
-def _file_rules(root: Path, relpath: str) -> list[Problem]:
+def _file_rules(relpath: str, data: bytes | None) -> list[Problem]:
     from .file_rules import check_csv
 
-    return check_csv(root, relpath)
+    return check_csv(relpath, data)
 
 
 def _frictionless(root: Path, descriptor: dict[str, Any]) -> list[Problem]:

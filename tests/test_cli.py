@@ -97,3 +97,11 @@ def test_a_check_that_cannot_run_is_reported_not_raised(package_copy: Path, monk
     report = validate_package(package_copy)
     assert not report.valid
     assert "check broken could not run" in report.problems[0].message
+
+
+def test_show_into_a_closed_pipe_is_quiet() -> None:
+    result = subprocess.run(
+        f"{sys.executable} -m morocco_migration_2017 show | head -1", shell=True, cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.stdout.strip() == pc.rows(ROOT, "statistics")[0]["statistic_id"]
+    assert result.stderr == ""
