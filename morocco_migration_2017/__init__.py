@@ -7,14 +7,16 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from .loader import load, load_all, table_names
-from .paths import default_root
+from .paths import default_root, read_descriptor
 
-try:
-    __version__ = version("morocco-migration-2017")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
+
+def __getattr__(name: str) -> str:
+    # The version lives in datapackage.json (hatchling reads it from there too); read it only when asked,
+    # since importlib.metadata would add a scan of the installed distributions to every import.
+    if name == "__version__":
+        return str(read_descriptor(default_root())["version"])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["__version__", "default_root", "load", "load_all", "table_names"]

@@ -68,9 +68,17 @@ class Context:
         return {sid: self.snapshot(path) for sid, path in zip(sources["source_id"], sources["snapshot_path"], strict=True)}
 
 
+def _float(series: pd.Series) -> pd.Series:
+    """Cells as floats, anything that is not a number missing (the type checks report those)."""
+    try:  # fast path: NumPy parses a column of clean numbers in C
+        return pd.Series(series.to_numpy(dtype="float64", na_value=np.nan), index=series.index)
+    except (TypeError, ValueError):
+        return pd.to_numeric(series, errors="coerce").astype("float64")
+
+
 def _int(series: pd.Series) -> pd.Series:
     """Whole numbers as nullable integers; anything else (text, 1.5, 1e99) missing: the type checks report it."""
-    numbers = pd.to_numeric(series, errors="coerce").astype("float64")
+    numbers = _float(series)
     whole = numbers.where(np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() < 2**53))
     return whole.astype("Int64")
 
@@ -241,7 +249,7 @@ def _statistic_lookup(ctx: Context) -> pd.DataFrame:
     stats = ctx.tables["statistics"]
     lookup = pd.DataFrame(
         {
-            "value": pd.to_numeric(stats["value"], errors="coerce").to_numpy(),
+            "value": _float(stats["value"]).to_numpy(),
             "qs": ctx.ints("statistics", "quote_start").to_numpy(dtype="float64", na_value=np.nan),
             "qe": ctx.ints("statistics", "quote_end").to_numpy(dtype="float64", na_value=np.nan),
             "source_id": stats["source_id"].to_numpy(),
@@ -278,7 +286,7 @@ def values_match_mentions(ctx: Context) -> list[Problem]:
         & (values["source_id"].to_numpy() == found["source_id"].to_numpy())
     )
     confirmed = values["statistic_id"][inside].unique()
-    missing = stats[~stats["statistic_id"].isin(confirmed) & pd.to_numeric(stats["value"], errors="coerce").notna()]
+    missing = stats[~stats["statistic_id"].isin(confirmed) & _float(stats["value"]).notna()]
     return problems + [
         _problem(ctx, "statistics", i, "value", "no mention with role 'value' inside the quote reads as this value", s.value)
         for i, s in missing.iterrows()

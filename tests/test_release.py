@@ -50,6 +50,9 @@ def test_version_lives_in_datapackage_and_everything_agrees() -> None:
     assert re.fullmatch(r"\d+\.\d+\.\d+", VERSION)
     assert str(citation()["version"]) == VERSION
     assert mm.__version__ == VERSION
+    from importlib.metadata import version
+
+    assert version("morocco-migration-2017") == VERSION  # what hatchling derived at install time
     assert 'dynamic = ["version"]' in (ROOT / "pyproject.toml").read_text()
 
 
