@@ -1,4 +1,4 @@
-"""The command line: `morocco-migration-2017 validate|show`."""
+"""The command line: `morocco-migration-2017 validate|show|export`."""
 
 from __future__ import annotations
 
@@ -8,14 +8,13 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
-from .paths import PackageError
-
-if TYPE_CHECKING:
-    from .validation import Report
+from .problems import DataPackageError, printable
+from .safe_read import PackageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip")
+PATH_HELP = "package folder or its datapackage.json (default: this package)"
 
 
 def _version() -> str:
@@ -27,72 +26,87 @@ def _version() -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="morocco-migration-2017",
-        description="Validate and inspect the morocco-migration-2017 data package.",
+        description="Validate, inspect and export the morocco-migration-2017 data package.",
         epilog="Exit status: 0 sound, 1 problems found, 2 usage error or unreadable package.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check = commands.add_parser(
-        "validate",
-        help="run every check; one line per problem",
-        description="Run the file rules, Frictionless, the pandera schemas and the provenance checks on a data package.",
-    )
-    check.add_argument("path", nargs="?", help="package folder or its datapackage.json (default: this package)")
+    check = commands.add_parser("validate", help="run every check; one line per problem")
+    check.description = "Check the files, then the Table Schemas (Frictionless), the pandera schemas and the provenance."
+    check.add_argument("path", nargs="?", help=PATH_HELP)
     check.add_argument("--json", action="store_true", help="print a machine-readable report")
+    check.add_argument("--timeout", type=float, default=600.0, help="seconds each stage may take (default 600)")
     show = commands.add_parser("show", help="print the statistics as a readable table")
-    show.add_argument("path", nargs="?", help="package folder or its datapackage.json (default: this package)")
+    show.add_argument("path", nargs="?", help=PATH_HELP)
+    export = commands.add_parser("export", help="write the package as xlsx, Parquet, SQLite, JSON or a zip")
+    export.add_argument("--format", choices=FORMATS, required=True, action="append", help="repeat for several")
+    export.add_argument("--out", default="dist/exports", help="folder to write into (default dist/exports)")
+    export.add_argument("path", nargs="?", help=PATH_HELP)
     return parser
 
 
-def _summary(report: Report) -> str:
-    counts = ", ".join(f"{count} {name}" for name, count in report.row_counts.items())
-    pins = "; ".join(f"{path} sha256 {sha}" for path, sha in report.snapshots.items())
-    return f"valid: {counts}\nsnapshots: {pins}"
+def _emit(lines: list[str]) -> None:
+    """Print, quietly giving up when the reader has gone (a closed pipe): the exit status is already decided."""
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.write("".join(f"{line}\n" for line in lines))
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError, OSError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
 
 
-def _validate(args: argparse.Namespace) -> int:
+def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
     from .validation import validate_package
 
-    report = validate_package(args.path)
+    report = validate_package(args.path, timeout=args.timeout)
+    code = EXIT_OK if report.valid else EXIT_PROBLEMS
     if args.json:
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return code, [json.dumps(report.as_dict(), indent=2, ensure_ascii=True)]
+    lines = [problem.line() for problem in report.problems] + [printable(f"skipped: {note}") for note in report.skipped]
+    if report.valid:
+        counts = ", ".join(f"{count} {name}" for name, count in report.row_counts.items())
+        pins = "; ".join(f"{path} {pin}" for path, pin in report.snapshots.items())
+        lines += [f"valid: {counts}", printable(f"snapshots: {pins}")]
     else:
-        for problem in report.problems:
-            print(problem.line())
-        for note in report.skipped:
-            print(f"skipped: {note}")
-        print(_summary(report) if report.valid else f"{len(report.problems)} problem(s) found in {report.root}")
-    return EXIT_OK if report.valid else EXIT_PROBLEMS
+        lines.append(printable(f"{len(report.problems)} problem(s) found in {report.root}"))
+    return code, lines
 
 
-def _show(args: argparse.Namespace) -> int:
-    from .loader import load
+def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
+    import pandas as pd
+
+    from .loader import load_flat
     from .presentation import format_period, format_value
 
-    stats = load("statistics", args.path)
-    for _, row in stats.iterrows():
-        print(
-            f"{row['statistic_id']}\n  {format_value(row['value'], row['value_bound'], row['unit'])}"
-            f" | {format_period(row)} | {row['area']}"
-        )
-        print(
-            f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]} (inferred: "
-            f"{row['inferred_fields'] or 'nothing'})"
-        )
-        print(textwrap.fill(f"\u201c{row['quote']}\u201d", width=100, initial_indent="  ", subsequent_indent="   "))
-    return EXIT_OK
+    lines = []
+    for _, row in load_flat(args.path).iterrows():
+        lines += [
+            row["statistic_id"],
+            f"  {format_value(row['value'], row['value_bound'], row['unit'])} | {format_period(row)} | {row['area']}",
+            f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]}"
+            f" (inferred: {' '.join(str(row[c]) for c in ('statement_inferred_fields', 'inferred_fields') if pd.notna(row[c]))})",
+            textwrap.fill(f"\u201c{row['quote']}\u201d", width=100, initial_indent="  ", subsequent_indent="   "),
+        ]
+    return EXIT_OK, [printable(line) for line in "\n".join(lines).splitlines()]
+
+
+def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
+    from .export import export
+
+    written = export(args.format, args.out, args.path)
+    return EXIT_OK, [printable(f"wrote {path}") for path in written]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if sys.stdout is not None and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # an ASCII terminal gets escapes, not a crash
     args = _parser().parse_args(argv)
+    run = {"validate": _validate, "show": _show, "export": _export}[args.command]
     try:
-        return _validate(args) if args.command == "validate" else _show(args)
-    except BrokenPipeError:  # the reader closed the pipe (`| head`): not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_OK
-    except PackageError as err:
-        print(f"morocco-migration-2017: error: {err}", file=sys.stderr)
+        code, lines = run(args)
+    except (PackageError, DataPackageError, KeyError, ImportError) as err:
+        print(printable(f"morocco-migration-2017: error: {err}"), file=sys.stderr)
         return EXIT_USAGE
-    except (OSError, ValueError, KeyError) as err:
-        print(f"morocco-migration-2017: error: cannot read the package: {err}".splitlines()[0], file=sys.stderr)
-        return EXIT_USAGE
+    _emit(lines)
+    return code

@@ -6,7 +6,7 @@ from typing import Any
 
 import pandas as pd
 
-BOUND_WORDS = {"point": "", "lower_bound": "more than ", "upper_bound": "as much as "}
+from .wording import BOUND_WORDS
 
 
 def _missing(value: Any) -> bool:

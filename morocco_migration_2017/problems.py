@@ -1,14 +1,26 @@
-"""One problem found in the package, located as a spreadsheet user would look for it."""
+"""One problem found in the package, located as a spreadsheet user would look for it, and printed safely."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
+
+# Control, format (zero-width, bidi), separator and unassigned characters could forge or hide output.
+_UNPRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+
+
+def printable(text: str) -> str:
+    """Text as one line of printable characters: anything that could move the cursor or hide is escaped."""
+    return "".join(
+        char if char == " " or unicodedata.category(char) not in _UNPRINTABLE else f"\\u{{{ord(char):x}}}"
+        for char in text
+    )
 
 
 @dataclass(frozen=True)
 class Problem:
-    """A fault: which check found it, in which file, row (header is row 1) and field, and the bad value."""
+    """A fault: which stage found it, in which file, row (header is row 1) and field, and the bad value."""
 
     check: str
     file: str
@@ -30,7 +42,7 @@ class Problem:
         if self.value is not None:
             shown = str(self.value)
             text += f" (value: {shown[:80] + '…' if len(shown) > 80 else shown!r})"
-        return f"{text} [{self.check}]"
+        return printable(f"{text} [{self.check}]")
 
     def as_dict(self) -> dict[str, Any]:
         record = asdict(self)
@@ -39,17 +51,9 @@ class Problem:
         return record
 
 
-def dedupe(problems: list[Problem]) -> list[Problem]:
-    """Keep the first report of each cell: later stages often restate what an earlier one found."""
-    seen: set[tuple[Any, ...]] = set()
-    kept = []
-    for problem in problems:
-        key = (
-            (problem.file, problem.row, problem.field)
-            if problem.row is not None
-            else (problem.file, problem.check, problem.field, problem.message)
-        )
-        if key not in seen:
-            seen.add(key)
-            kept.append(problem)
-    return kept
+class DataPackageError(ValueError):
+    """A table of the package does not fit its Table Schema; raised by load() with the first problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.line())
+        self.problem = problem

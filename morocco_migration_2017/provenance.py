@@ -1,467 +1,330 @@
-"""Checks across tables and files that no schema language states: quotes, mentions, units and hashes.
+"""Checks across tables and files that no schema language states: quotes, mentions, wording, dates, text.
 
-Each check takes the raw tables (text cells, empty cells missing) and returns Problems. Cells of the
-wrong type are skipped here: the type checks of earlier stages report them.
+Each check takes the typed tables (as load() returns them, already valid against their Table Schemas and
+pandera schemas) and returns Problems. A check that raises is a bug, not a finding: it is not caught here.
 """
 
 from __future__ import annotations
 
-import hashlib
+import re
+import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .numbers import DIGIT_RUN, parse_mention
-from .paths import DESCRIPTOR, unsafe_path_reason
 from .problems import Problem
+from .wording import implied_bound, implied_period
 
 CHECK = "provenance"
 # The mention roles these checks treat differently; a test holds them equal to the schema's enum of mentions.role.
 VALUE_ROLES = ("value", "headline_value")
 BOUND_ROLES = ("period_bound", "headline_period_bound")
+HEADLINE_ROLES = ("headline_value", "headline_period_bound")
 ORDINAL_ROLE = "ordinal"
+EARLIEST_DATE = pd.Timestamp("1956-03-02")  # Morocco's independence: no figure of its ministries is older
+_WORD = re.compile(r"\w+")
 
 
 @dataclass
 class Context:
-    """What every provenance check reads: the package folder, its descriptor and its raw tables."""
+    """What every provenance check reads: typed tables, snapshot texts by path, file names, the package's date."""
 
-    root: Path
-    descriptor: dict[str, Any]
     tables: dict[str, pd.DataFrame]
+    snapshots: dict[str, str]
     paths: dict[str, str]
-    _raw: dict[str, bytes | None] = field(default_factory=dict)
-    _snapshots: dict[str, str | None] = field(default_factory=dict)
-    _ints: dict[tuple[str, str], pd.Series] = field(default_factory=dict)
+    created: pd.Timestamp
 
-    def ints(self, table: str, column: str) -> pd.Series:
-        """An offset column as nullable integers (cells that are not integers become missing), parsed once."""
-        if (table, column) not in self._ints:
-            self._ints[table, column] = _int(self.tables[table][column])
-        return self._ints[table, column]
-
-    def snapshot_bytes(self, relpath: str) -> bytes | None:
-        """A snapshot file's bytes, read once; None if it is missing or its path leaves the package."""
-        if relpath not in self._raw:
-            path = self.root / relpath
-            self._raw[relpath] = path.read_bytes() if unsafe_path_reason(relpath) is None and path.is_file() else None
-        return self._raw[relpath]
-
-    def snapshot(self, relpath: str) -> str | None:
-        """A snapshot's text, decoded without touching line endings; None if unreadable or unsafe."""
-        if relpath not in self._snapshots:
-            data = self.snapshot_bytes(relpath)
-            self._snapshots[relpath] = None if data is None else data.decode("utf-8", errors="replace")
-        return self._snapshots[relpath]
-
-    def snapshot_path(self, source_id: str) -> str | None:
-        sources = self.tables["sources"]
-        paths = sources.loc[sources["source_id"] == source_id, "snapshot_path"].dropna()
-        return str(paths.iloc[0]) if len(paths) else None
-
-    def snapshot_by_source(self) -> dict[str, str | None]:
+    def snapshot_of(self) -> dict[str, str]:
+        """Each source's snapshot text, by source_id, for sources whose snapshot was read."""
         sources = self.tables["sources"].dropna(subset=["snapshot_path"])
-        return {sid: self.snapshot(path) for sid, path in zip(sources["source_id"], sources["snapshot_path"], strict=True)}
+        pairs = zip(sources["source_id"], sources["snapshot_path"], strict=True)
+        return {sid: self.snapshots[path] for sid, path in pairs if path in self.snapshots}
+
+    def problem(self, table: str, index: Any, field: str | None, message: str, value: Any = None) -> Problem:
+        return Problem(CHECK, self.paths[table], message, row=int(index) + 2, field=field, value=value)
 
 
-def _float(series: pd.Series) -> pd.Series:
-    """Cells as floats, anything that is not a number missing (the type checks report those)."""
-    try:  # fast path: NumPy parses a column of clean numbers in C
-        return pd.Series(series.to_numpy(dtype="float64", na_value=np.nan), index=series.index)
-    except (TypeError, ValueError):
-        return pd.to_numeric(series, errors="coerce").astype("float64")
-
-
-def _int(series: pd.Series) -> pd.Series:
-    """Whole numbers as nullable integers; anything else (text, 1.5, 1e99) missing: the type checks report it."""
-    numbers = _float(series)
-    whole = numbers.where(np.isfinite(numbers) & (numbers == np.floor(numbers)) & (numbers.abs() < 2**53))
-    return whole.astype("Int64")
-
-
-def _problem(ctx: Context, table: str, index: Any, field_name: str | None, message: str, value: Any = None) -> Problem:
-    return Problem(CHECK, ctx.paths[table], message, row=int(index) + 2, field=field_name, value=value)
-
-
-def unit_matches_indicator(ctx: Context) -> list[Problem]:
-    stats, indicators = ctx.tables["statistics"], ctx.tables["indicators"]
-    units = indicators.drop_duplicates("indicator_id").set_index("indicator_id")["unit"]
-    expected = stats["indicator_id"].map(units)
-    bad = stats[expected.notna() & (stats["unit"] != expected)]
-    return [
-        _problem(
-            ctx,
-            "statistics",
-            i,
-            "unit",
-            f"unit differs from indicator {r.indicator_id!r}, whose unit is {units[r.indicator_id]!r}",
-            r.unit,
-        )
-        for i, r in bad.iterrows()
-    ]
-
-
-def _slice_mismatches(table: str, ctx: Context, start: str, end: str, text: str) -> list[tuple[Any, str]]:
-    """(index, actual slice) for each row whose snapshot[start:end] differs from its text column."""
-    frame = ctx.tables[table]
-    starts, ends = ctx.ints(table, start), ctx.ints(table, end)
-    usable = starts.notna() & ends.notna() & frame[text].notna()
-    mismatches = []
-    for source_id, snapshot in ctx.snapshot_by_source().items():
-        rows = usable & (frame["source_id"] == source_id)
-        if not isinstance(snapshot, str) or not rows.any():
-            continue
-        pairs = zip(starts[rows].tolist(), ends[rows].tolist(), strict=True)
-        actual = np.array([snapshot[a:b] for a, b in pairs], dtype=object)
-        differs = actual != frame.loc[rows, text].to_numpy(dtype=object)
-        mismatches += list(zip(frame.index[rows][differs], actual[differs], strict=True))
-    return mismatches
+def _spans(frame: pd.DataFrame, texts: dict[str, str], start: str, end: str) -> pd.Series:
+    """snapshot[start:end] of each row, or None where its source has no snapshot."""
+    rows = zip(frame["source_id"], frame[start], frame[end], strict=True)
+    return pd.Series([texts[s][a:b] if s in texts else None for s, a, b in rows], index=frame.index, dtype=object)
 
 
 def quotes_match_snapshot(ctx: Context) -> list[Problem]:
-    stats = ctx.tables["statistics"]
-    text = ctx.snapshot_by_source()
-    problems = []
-    for i, actual in _slice_mismatches("statistics", ctx, "quote_start", "quote_end", "quote"):
-        quote, snap = stats.at[i, "quote"], text[stats.at[i, "source_id"]]
-        hint = f"; the quote occurs at {snap.find(quote)}" if quote in snap else "; the quote is not in the snapshot"
-        problems.append(
-            _problem(
-                ctx, "statistics", i, "quote", f"snapshot[quote_start:quote_end] is {actual!r}, not the quote{hint}", quote
-            )
-        )
+    stats, texts = ctx.tables["statistics"], ctx.snapshot_of()
+    actual = _spans(stats, texts, "quote_start", "quote_end")
+    problems = [
+        ctx.problem("statistics", i, "source_id", "the source has no snapshot to quote from", s)
+        for i, s in stats["source_id"][actual.isna()].items()
+    ]
+    for i in stats.index[actual.notna() & (actual != stats["quote"])]:
+        quote, text = stats.at[i, "quote"], texts[stats.at[i, "source_id"]]
+        hint = f"; the quote occurs at {text.find(quote)}" if quote in text else "; the quote is not in the snapshot"
+        message = f"snapshot[quote_start:quote_end] is {actual[i]!r}, not the quote{hint}"
+        problems.append(ctx.problem("statistics", i, "quote", message, quote))
     return problems
 
 
-def statistics_have_snapshot(ctx: Context) -> list[Problem]:
-    snapshots = ctx.snapshot_by_source()
-    stats = ctx.tables["statistics"]
-    readable = [source_id for source_id, text in snapshots.items() if isinstance(text, str)]
-    bad = stats[stats["source_id"].notna() & ~stats["source_id"].isin(readable)]
-    return [
-        _problem(ctx, "statistics", i, "source_id", "the source has no readable snapshot to quote from", r.source_id)
-        for i, r in bad.iterrows()
-    ]
-
-
 def mentions_match_snapshot(ctx: Context) -> list[Problem]:
-    mentions = ctx.tables["mentions"]
-    return [
-        _problem(
-            ctx,
-            "mentions",
-            i,
-            "mention_text",
-            f"snapshot[mention_start:mention_end] is {actual!r}, not the mention text",
-            mentions.at[i, "mention_text"],
-        )
-        for i, actual in _slice_mismatches("mentions", ctx, "mention_start", "mention_end", "mention_text")
+    """A mention is the snapshot's characters at its offsets, and a whole number of it: it holds a digit and
+    does not cut a run of digits at either end."""
+    mentions, texts = ctx.tables["mentions"], ctx.snapshot_of()
+    actual = _spans(mentions, texts, "mention_start", "mention_end")
+    problems = [
+        ctx.problem("mentions", i, "source_id", "the source has no snapshot", s)
+        for i, s in mentions["source_id"][actual.isna()].items()
     ]
+    for i, m in mentions[actual.notna()].iterrows():
+        text, start, end = texts[m.source_id], m.mention_start, m.mention_end
+        if actual[i] != m.mention_text:
+            message = f"snapshot[mention_start:mention_end] is {actual[i]!r}, not the mention text"
+            problems.append(ctx.problem("mentions", i, "mention_text", message, m.mention_text))
+        elif not DIGIT_RUN.search(actual[i]) or text[start - 1 : start].isdigit() or text[end : end + 1].isdigit():
+            message = "a mention must hold a whole number of the snapshot: a digit, and no digit just outside it"
+            problems.append(ctx.problem("mentions", i, "mention_text", message, m.mention_text))
+    return problems
 
 
-def digit_runs(text: str, data: bytes | None = None) -> np.ndarray:
-    """(start, end) code-point spans of the maximal runs of digits, as the regex \\d+ finds them.
-
-    Scans the UTF-8 bytes with numpy (ASCII digits never occur inside a multi-byte character), then turns
-    byte offsets into code-point offsets by subtracting the continuation bytes before them.
-    """
-    data = text.encode("utf-8") if data is None else data
-    codes = np.frombuffer(data, dtype=np.uint8)
-    continuation = np.flatnonzero((codes & 0xC0) == 0x80)
-    non_ascii = data.translate(None, bytes(range(128))).decode("utf-8", errors="replace")
-    if any(char.isdecimal() for char in set(non_ascii)):  # rare: let the regex handle non-ASCII digits
-        return np.array([m.span() for m in DIGIT_RUN.finditer(text)], dtype=np.int64).reshape(-1, 2)
-    padded = np.zeros(len(codes) + 2, dtype=bool)
-    padded[1:-1] = (codes >= 48) & (codes <= 57)
-    changes = np.flatnonzero(padded[1:] != padded[:-1]).astype(np.int64)
-    spans = np.stack([changes[0::2], changes[1::2]], axis=1)
-    return spans - np.searchsorted(continuation, spans)
-
-
-def _runs_outside_mentions(runs: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int]]:
-    """Digit runs not inside a mention, given mentions sorted by start that do not overlap."""
-    if not len(starts):
-        return [tuple(run) for run in runs]
-    nearest = np.searchsorted(starts, runs[:, 0], side="right") - 1
-    inside = (nearest >= 0) & (ends[nearest.clip(0)] >= runs[:, 1])
-    return [tuple(run) for run in runs[~inside]]
+def digit_runs(text: str) -> np.ndarray:
+    """(start, end) code-point spans of the maximal runs of digits, as the regex \\d+ finds them."""
+    return np.array([m.span() for m in DIGIT_RUN.finditer(text)], dtype=np.int64).reshape(-1, 2)
 
 
 def digit_runs_covered(ctx: Context) -> list[Problem]:
     """Every maximal run of digits of every snapshot lies in exactly one mention."""
-    mentions = ctx.tables["mentions"].assign(
-        start=ctx.ints("mentions", "mention_start"), end=ctx.ints("mentions", "mention_end")
-    )
-    problems = []
-    for source_id, text in ctx.snapshot_by_source().items():
-        if not isinstance(text, str):
-            continue
-        own = mentions[mentions["source_id"] == source_id].dropna(subset=["start", "end"]).sort_values("start")
-        overlapping = own[own["start"] < own["end"].shift(1)]
-        problems += [
-            _problem(
-                ctx,
-                "mentions",
-                i,
-                "mention_start",
-                "overlaps the mention before it; a number may be in one mention only",
-                m.mention_text,
+    mentions, problems = ctx.tables["mentions"], []
+    for source_id, text in ctx.snapshot_of().items():
+        own = mentions[mentions["source_id"] == source_id].sort_values("mention_start")
+        overlapping = own[own["mention_start"] < own["mention_end"].shift(1)]
+        message = "overlaps the mention before it; a number may be in one mention only"
+        problems += [ctx.problem("mentions", i, "mention_start", message, m.mention_text) for i, m in overlapping.iterrows()]
+        starts, ends = own["mention_start"].to_numpy(dtype=np.int64), own["mention_end"].to_numpy(dtype=np.int64)
+        runs = digit_runs(text)
+        nearest = np.searchsorted(starts, runs[:, 0], side="right") - 1
+        inside = (nearest >= 0) & (ends[nearest.clip(0)] >= runs[:, 1]) if len(starts) else np.zeros(len(runs), bool)
+        for run_start, run_end in runs[~inside]:
+            message = (
+                f"source {source_id}: the number {text[run_start:run_end]!r} at {run_start}-{run_end} of the snapshot "
+                "is in no mention; add a row for it"
             )
-            for i, m in overlapping.iterrows()
-        ]
-        starts, ends = own["start"].to_numpy(dtype=np.int64), own["end"].to_numpy(dtype=np.int64)
-        path = ctx.snapshot_path(source_id)
-        runs = digit_runs(text, ctx.snapshot_bytes(path) if path else None)
-        for run_start, run_end in _runs_outside_mentions(runs, starts, ends):
-            problems.append(
-                Problem(
-                    CHECK,
-                    ctx.paths["mentions"],
-                    f"source {source_id}: the number "
-                    f"{text[run_start:run_end]!r} at {run_start}-{run_end} of the snapshot is in no "
-                    "mention; add a row for it",
-                    field="mention_start",
-                )
-            )
+            problems.append(Problem(CHECK, ctx.paths["mentions"], message, field="mention_start"))
     return problems
-
-
-def _mention_values(ctx: Context) -> pd.DataFrame:
-    mentions = ctx.tables["mentions"]
-    numbers = {}
-    for text in mentions["mention_text"].dropna().unique():
-        value = parse_mention(text)
-        if value is not None:
-            numbers[text] = float(value)
-    return mentions.assign(
-        parsed=mentions["mention_text"].map(numbers),
-        start=ctx.ints("mentions", "mention_start"),
-        end=ctx.ints("mentions", "mention_end"),
-    )
-
-
-def _statistic_lookup(ctx: Context) -> pd.DataFrame:
-    """Value, quote offsets and source of each statistic, indexed by a unique statistic_id."""
-    stats = ctx.tables["statistics"]
-    lookup = pd.DataFrame(
-        {
-            "value": _float(stats["value"]).to_numpy(),
-            "qs": ctx.ints("statistics", "quote_start").to_numpy(dtype="float64", na_value=np.nan),
-            "qe": ctx.ints("statistics", "quote_end").to_numpy(dtype="float64", na_value=np.nan),
-            "source_id": stats["source_id"].to_numpy(),
-        },
-        index=stats["statistic_id"].to_numpy(),
-    )
-    return lookup[~lookup.index.duplicated()]
 
 
 def values_match_mentions(ctx: Context) -> list[Problem]:
     """Each statistic has a value mention inside its quote that reads as its value; every value mention agrees."""
-    stats, mentions, lookup = ctx.tables["statistics"], _mention_values(ctx), _statistic_lookup(ctx)
-    stated = mentions[mentions["role"].isin(VALUE_ROLES)]
-    position = lookup.index.get_indexer(stated["statistic_id"])
-    expected = pd.Series(np.where(position >= 0, lookup["value"].to_numpy()[position], np.nan), index=stated.index)
-    wrong = stated[expected.notna() & (stated["parsed"] != expected)]
+    stats, mentions = ctx.tables["statistics"], ctx.tables["mentions"]
+    lookup = stats.set_index("statistic_id")
+    stated = mentions[mentions["role"].isin(VALUE_ROLES) & mentions["statistic_id"].isin(lookup.index)]
+    parsed = stated["mention_text"].map(parse_mention)
+    expected = stated["statistic_id"].map(lookup["value"])
     problems = [
-        _problem(
-            ctx,
-            "mentions",
-            i,
-            "mention_text",
-            f"reads as {m.parsed}, but statistic {m.statistic_id!r} has value {expected[i]}",
-            m.mention_text,
-        )
-        for i, m in wrong.iterrows()
+        ctx.problem("mentions", i, "mention_text", f"reads as {parsed[i]}, but statistic {m.statistic_id!r} has value {expected[i]}", m.mention_text)
+        for i, m in stated[parsed != expected.astype(object)].iterrows()
     ]
-    values = stated[(stated["role"] == VALUE_ROLES[0]) & (position >= 0)]
-    found = lookup.iloc[lookup.index.get_indexer(values["statistic_id"])]
+    values = stated[(stated["role"] == "value") & (parsed == expected.astype(object))]
+    quote = lookup.loc[values["statistic_id"]]
     inside = (
-        (found["qs"].to_numpy() <= values["start"].to_numpy(dtype="float64", na_value=np.nan))
-        & (values["end"].to_numpy(dtype="float64", na_value=np.nan) <= found["qe"].to_numpy())
-        & (values["parsed"].to_numpy(dtype="float64", na_value=np.nan) == found["value"].to_numpy())
-        & (values["source_id"].to_numpy() == found["source_id"].to_numpy())
+        (quote["quote_start"].to_numpy() <= values["mention_start"].to_numpy())
+        & (values["mention_end"].to_numpy() <= quote["quote_end"].to_numpy())
+        & (quote["source_id"].to_numpy() == values["source_id"].to_numpy())
     )
-    confirmed = values["statistic_id"][inside].unique()
-    missing = stats[~stats["statistic_id"].isin(confirmed) & _float(stats["value"]).notna()]
-    return problems + [
-        _problem(ctx, "statistics", i, "value", "no mention with role 'value' inside the quote reads as this value", s.value)
-        for i, s in missing.iterrows()
-    ]
+    confirmed = set(values["statistic_id"][inside])
+    message = "no mention with role 'value' inside the quote reads as this value"
+    return problems + [ctx.problem("statistics", i, "value", message, v) for i, v in stats["value"][~stats["statistic_id"].isin(confirmed)].items()]
 
 
 def period_bounds_match(ctx: Context) -> list[Problem]:
-    """A mention that bounds a period is the year of the statistic's period start or end."""
-    stats, mentions = ctx.tables["statistics"], ctx.tables["mentions"]
-    bounds = mentions[mentions["role"].isin(BOUND_ROLES)]
-    periods = stats[["statistic_id", "period_start", "period_end"]].drop_duplicates("statistic_id")
-    joined = bounds.reset_index().merge(periods, on="statistic_id", how="inner").set_index("index")
-    year = joined["mention_text"].astype("string")
-    ok = (year == joined["period_start"].str[:4]) | (year == joined["period_end"].str[:4])
+    """A mention that bounds a period is the year of its statistic's period start or end."""
+    stats, mentions = ctx.tables["statistics"].set_index("statistic_id"), ctx.tables["mentions"]
+    bounds = mentions[mentions["role"].isin(BOUND_ROLES) & mentions["statistic_id"].isin(stats.index)]
+    years = [{str(d.year) for d in stats.loc[s, ["period_start", "period_end"]] if pd.notna(d)} for s in bounds["statistic_id"]]
+    message = "year is not the start or end year of statistic {}'s period"
     return [
-        _problem(
-            ctx,
-            "mentions",
-            i,
-            "mention_text",
-            f"year is not the start or end year of statistic {m.statistic_id!r}'s period",
-            m.mention_text,
-        )
-        for i, m in joined[~ok.fillna(False)].iterrows()
+        ctx.problem("mentions", i, "mention_text", message.format(repr(m.statistic_id)), m.mention_text)
+        for (i, m), allowed in zip(bounds.iterrows(), years, strict=True)
+        if m.mention_text not in allowed
     ]
 
 
-def ordinals_state_nothing(ctx: Context) -> list[Problem]:
-    mentions = ctx.tables["mentions"]
-    is_ordinal = mentions["role"] == ORDINAL_ROLE
-    linked = mentions[is_ordinal & mentions["statistic_id"].notna()]
-    unlinked = mentions[~is_ordinal & mentions["role"].notna() & mentions["statistic_id"].isna()]
-    return [
-        _problem(ctx, "mentions", i, "statistic_id", "an ordinal states no statistic; leave it empty", m.statistic_id)
-        for i, m in linked.iterrows()
-    ] + [
-        _problem(ctx, "mentions", i, "statistic_id", f"a {m.role!r} mention must name its statistic")
-        for i, m in unlinked.iterrows()
-    ]
-
-
-def snapshot_hashes_match(ctx: Context) -> list[Problem]:
-    """sources.csv and datapackage.json carry the real sha256 and size of each snapshot file."""
-    declared = {r.get("path"): r for r in ctx.descriptor["resources"] if r.get("type") != "table"}
+def roles_fit_their_place(ctx: Context) -> list[Problem]:
+    """An ordinal states no statistic, every other role names one; headline roles stand in the headline
+    (a line of the snapshot that is the source's title), body roles do not."""
+    mentions, texts = ctx.tables["mentions"], ctx.snapshot_of()
+    titles = ctx.tables["sources"].set_index("source_id")["title"]
     problems = []
-    for i, s in ctx.tables["sources"].dropna(subset=["snapshot_path"]).iterrows():
-        data = ctx.snapshot_bytes(s.snapshot_path)
-        if data is None:
-            problems.append(_problem(ctx, "sources", i, "snapshot_path", "snapshot file is missing", s.snapshot_path))
-            continue
-        sha, size = hashlib.sha256(data).hexdigest(), len(data)
-        if s.snapshot_sha256 != sha:
-            problems.append(
-                _problem(
-                    ctx,
-                    "sources",
-                    i,
-                    "snapshot_sha256",
-                    f"the file's sha256 is {sha}; the snapshot changed or the hash is stale",
-                    s.snapshot_sha256,
-                )
-            )
-        if pd.to_numeric(s.snapshot_bytes, errors="coerce") != size:
-            problems.append(_problem(ctx, "sources", i, "snapshot_bytes", f"the file has {size} bytes", s.snapshot_bytes))
-        resource = declared.get(s.snapshot_path)
-        if resource is None:
-            problems.append(Problem(CHECK, DESCRIPTOR, f"no resource declares the snapshot {s.snapshot_path}"))
-        elif resource.get("hash") != f"sha256:{sha}" or resource.get("bytes") != size:
-            problems.append(
-                Problem(
-                    CHECK,
-                    DESCRIPTOR,
-                    f"resource {resource.get('name')!r}: hash and bytes must be sha256:{sha} and {size}",
-                    field="hash",
-                )
-            )
+    for i, m in mentions.iterrows():
+        if (m.role == ORDINAL_ROLE) == pd.notna(m.statistic_id):
+            message = "an ordinal states no statistic; leave it empty" if pd.notna(m.statistic_id) else f"a {m.role!r} mention must name its statistic"
+            problems.append(ctx.problem("mentions", i, "statistic_id", message, m.statistic_id))
+        if m.source_id in texts:
+            text = texts[m.source_id]
+            line = text[text.rfind("\n", 0, m.mention_start) + 1 : (text.find("\n", m.mention_end) + 1 or len(text) + 1) - 1]
+            if (line == titles.get(m.source_id)) != (m.role in HEADLINE_ROLES) and m.role != ORDINAL_ROLE:
+                where = "in the headline" if line == titles.get(m.source_id) else "in the body"
+                problems.append(ctx.problem("mentions", i, "role", f"the mention stands {where}; its role must say so", m.role))
     return problems
 
 
+def wording_fits_columns(ctx: Context) -> list[Problem]:
+    """value_bound follows the qualifier before the number; period_type and period_start follow period_text,
+    which is words of the quote."""
+    stats, mentions, texts = ctx.tables["statistics"], ctx.tables["mentions"], ctx.snapshot_of()
+    values = mentions[mentions["role"] == "value"].drop_duplicates("statistic_id").set_index("statistic_id")
+    problems = []
+    for i, s in stats.iterrows():
+        if s.statistic_id in values.index and s.source_id in texts:
+            start = values.at[s.statistic_id, "mention_start"]
+            bound, qualifier = implied_bound(texts[s.source_id][max(s.quote_start, start - 40) : start])
+            if bound is None:
+                problems.append(ctx.problem("statistics", i, "value_bound", f"the qualifier {qualifier!r} has no bound rule yet: decide it in wording.py", s.value_bound))
+            elif bound != s.value_bound:
+                problems.append(ctx.problem("statistics", i, "value_bound", f"the words before the number ({qualifier or 'no qualifier'}) make it {bound}", s.value_bound))
+        problems += _period_problems(ctx, i, s)
+    return problems
+
+
+def _period_problems(ctx: Context, i: Any, s: Any) -> list[Problem]:
+    text = None if pd.isna(s.period_text) else s.period_text
+    if text and text not in s.quote:
+        return [ctx.problem("statistics", i, "period_text", "must be words of the quote", text)]
+    implied = implied_period(text)
+    if implied is None:
+        return [ctx.problem("statistics", i, "period_text", "no rule reads this wording yet: add one to wording.py", text)]
+    kind, start = implied
+    problems = []
+    if s.period_type != kind:
+        problems.append(ctx.problem("statistics", i, "period_type", f"period_text {text!r} makes it {kind}", s.period_type))
+    if (pd.Timestamp(start) if start else None) != (None if pd.isna(s.period_start) else s.period_start):
+        problems.append(ctx.problem("statistics", i, "period_start", f"period_text {text!r} makes it {start or 'empty'}", s.period_start))
+    if (kind == "unspecified") != pd.isna(s.period_end):
+        problems.append(ctx.problem("statistics", i, "period_end", "empty exactly when the source gives no period", s.period_end))
+    return problems
+
+
+def dates_are_plausible(ctx: Context) -> list[Problem]:
+    """Every date lies between EARLIEST_DATE and the package's creation; a period ends by its statement, and a
+    statement precedes every report of it."""
+    problems = []
+    for table, frame in ctx.tables.items():
+        for column in frame.select_dtypes("datetime64[ns]"):
+            bad = frame[column][(frame[column] < EARLIEST_DATE) | (frame[column] > ctx.created)]
+            message = f"must lie between {EARLIEST_DATE.date()} and the package's creation ({ctx.created.date()})"
+            problems += [ctx.problem(table, i, column, message, v.date()) for i, v in bad.items()]
+    claims = ctx.tables["statements"].set_index("statement_id")["claim_date"]
+    stats = ctx.tables["statistics"].assign(claim=lambda f: f["statement_id"].map(claims))
+    late = stats[stats["period_end"] > stats["claim"]]
+    problems += [ctx.problem("statistics", i, "period_end", "ends after the statement that gives it (claim_date)", s.period_end.date()) for i, s in late.iterrows()]
+    sources = ctx.tables["sources"].set_index("source_id")
+    published = sources["published"].fillna(sources["published_not_before"])
+    claim_of = stats.set_index("statistic_id")["claim"]
+    checks = ctx.tables["cross_checks"]
+    for table, frame, claim in (("statistics", stats, stats["claim"]), ("cross_checks", checks, checks["statistic_id"].map(claim_of))):
+        early = frame[frame["source_id"].map(published) < claim]
+        problems += [ctx.problem(table, i, "source_id", "this report is dated before the statement it reports", r.source_id) for i, r in early.iterrows()]
+    return problems
+
+
+def one_primary_source(ctx: Context) -> list[Problem]:
+    roles = ctx.tables["sources"]["source_role"]
+    if (roles == "primary").sum() == 1:
+        return []
+    return [Problem(CHECK, ctx.paths["sources"], f"exactly one source must be primary, not {(roles == 'primary').sum()}", field="source_role")]
+
+
+def snapshots_are_pinned(ctx: Context) -> list[Problem]:
+    paths = ctx.tables["sources"]["snapshot_path"].dropna()
+    message = "the snapshot is not pinned (path, hash, bytes) in the sources of datapackage.json"
+    return [ctx.problem("sources", i, "snapshot_path", message, p) for i, p in paths.items() if p not in ctx.snapshots]
+
+
 def inferred_fields_exist(ctx: Context) -> list[Problem]:
-    stats = ctx.tables["statistics"]
-    listed = stats["inferred_fields"].dropna()
-    unknown = {value for value in listed.unique() if any(name not in stats.columns for name in value.split())}
-    return [
-        _problem(
-            ctx,
-            "statistics",
-            i,
-            "inferred_fields",
-            f"{', '.join(repr(n) for n in value.split() if n not in stats.columns)} is not a field of statistics",
-            value,
-        )
-        for i, value in listed[listed.isin(unknown)].items()
-    ]
-
-
-def _rows(ctx: Context, frame: pd.DataFrame, mask: pd.Series, field_name: str, message: str) -> list[Problem]:
-    return [
-        _problem(ctx, "cross_checks", i, field_name, message.format(**row), row[field_name])
-        for i, row in frame[mask.fillna(False)].to_dict("index").items()
-    ]
+    problems = []
+    for table in ("statistics", "statements"):
+        frame = ctx.tables[table]
+        for i, value in frame["inferred_fields"].dropna().items():
+            unknown = [name for name in value.split() if name not in frame.columns]
+            if unknown:
+                problems.append(ctx.problem(table, i, "inferred_fields", f"{unknown[0]!r} is not a field of {table}", value))
+    return problems
 
 
 def cross_checks_consistent(ctx: Context) -> list[Problem]:
-    """Cross-checks compare with other reports, agree only when they do, and every difference is in the notes."""
-    checks, stats, sources = ctx.tables["cross_checks"], ctx.tables["statistics"], ctx.tables["sources"]
-    merged = (
-        checks.reset_index()
-        .merge(stats[["statistic_id", "value", "value_bound", "notes"]], on="statistic_id", how="inner")
-        .merge(sources[["source_id", "source_role", "short_name"]], on="source_id", how="inner")
-        .set_index("index")
+    """Cross-checks compare with cross_check sources, agree only when they do, and not_reported carries nothing."""
+    checks, sources = ctx.tables["cross_checks"], ctx.tables["sources"].set_index("source_id")
+    stats = ctx.tables["statistics"].set_index("statistic_id")
+    same = (checks["reported_value"] == checks["statistic_id"].map(stats["value"])).fillna(False) & (
+        checks["reported_bound"].astype(object) == checks["statistic_id"].map(stats["value_bound"]).astype(object)
     )
-    same = (pd.to_numeric(merged["reported_value"], errors="coerce") == pd.to_numeric(merged["value"], errors="coerce")) & (
-        merged["reported_bound"] == merged["value_bound"]
+    rules = (
+        (checks["source_id"].map(sources["source_role"]) != "cross_check", "source_id", "compare only with sources whose source_role is cross_check"),
+        ((checks["agreement"] == "agrees") & ~same, "agreement", "'agrees' needs the statistic's value and bound"),
+        ((checks["agreement"] == "not_reported") & checks["reported_value"].notna(), "reported_value", "a not_reported row carries no value"),
+        ((checks["agreement"] != "not_reported") & checks["reported_value"].isna(), "reported_value", "only a not_reported row has no value"),
     )
-    pairs = zip(merged["short_name"], merged["notes"], strict=True)
-    in_notes = pd.Series([str(name) in str(notes) for name, notes in pairs], index=merged.index, dtype=bool)
-    return (
-        _rows(
-            ctx,
-            merged,
-            merged["source_role"] != "cross_check",
-            "source_id",
-            "compare only with sources whose source_role is cross_check",
-        )
-        + _rows(
-            ctx,
-            merged,
-            (merged["agreement"] == "agrees") & ~same,
-            "agreement",
-            "'agrees' needs the statistic's value and bound ({value}, {value_bound})",
-        )
-        + _rows(
-            ctx,
-            merged,
-            (merged["agreement"] == "not_reported") & merged["reported_value"].notna(),
-            "reported_value",
-            "a not_reported row carries no value",
-        )
-        + _rows(
-            ctx,
-            merged,
-            (merged["agreement"] == "differs") & ~in_notes,
-            "agreement",
-            "the notes of statistic {statistic_id!r} in statistics.csv must describe the difference with {short_name}",
-        )
-    )
+    return [ctx.problem("cross_checks", i, field, message, checks.at[i, field]) for mask, field, message in rules for i in checks.index[mask]]
+
+
+def statement_named_as_printed(ctx: Context) -> list[Problem]:
+    """The claimant, role, event and place are worded exactly as the snapshot words them."""
+    stats, texts = ctx.tables["statistics"], ctx.snapshot_of()
+    problems = []
+    for i, s in ctx.tables["statements"].iterrows():
+        quoted = [texts[sid] for sid in stats.loc[stats["statement_id"] == s.statement_id, "source_id"].unique() if sid in texts]
+        for field in ("claimant", "claimant_role", "event", "event_location"):
+            if quoted and not any(s[field] in text for text in quoted):
+                problems.append(ctx.problem("statements", i, field, "must be worded as the snapshot words it", s[field]))
+    return problems
+
+
+def _text_fault(text: str) -> str | None:
+    if text.isascii():
+        return "control character" if not text.isprintable() else None
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" or category == "Cf" or category in ("Zl", "Zp", "Co", "Cn", "Cs"):
+            return f"invisible or control character U+{ord(char):04X}"
+    if not unicodedata.is_normalized("NFC", text):
+        return "not in Unicode normal form NFC"
+    for word in _WORD.findall(text):
+        scripts = {unicodedata.name(c, "").split(" ")[0] for c in word if c.isalpha()}
+        if "LATIN" in scripts and scripts & {"CYRILLIC", "GREEK"}:
+            return f"the word {word!r} mixes Latin with Cyrillic or Greek letters"
+    return None
+
+
+def text_is_clean(ctx: Context) -> list[Problem]:
+    """No free-text cell hides characters: no control, zero-width or bidi character, NFC, no mixed-script word."""
+    problems = []
+    for table, frame in ctx.tables.items():
+        for column in frame.select_dtypes("string"):
+            faults = {text: _text_fault(text) for text in frame[column].dropna().unique()}
+            bad = frame[column].map(lambda t, f=faults: f.get(t))
+            problems += [ctx.problem(table, i, column, fault, frame.at[i, column]) for i, fault in bad.dropna().items()]
+    return problems
 
 
 CHECKS: list[Callable[[Context], list[Problem]]] = [
-    unit_matches_indicator,
-    statistics_have_snapshot,
     quotes_match_snapshot,
     mentions_match_snapshot,
     digit_runs_covered,
     values_match_mentions,
     period_bounds_match,
-    ordinals_state_nothing,
-    snapshot_hashes_match,
+    roles_fit_their_place,
+    wording_fits_columns,
+    dates_are_plausible,
+    one_primary_source,
+    snapshots_are_pinned,
     inferred_fields_exist,
     cross_checks_consistent,
+    statement_named_as_printed,
+    text_is_clean,
 ]
 
 
 def run_provenance_checks(ctx: Context) -> list[Problem]:
-    problems = []
-    for check in CHECKS:
-        try:
-            problems += check(ctx)
-        except Exception as err:  # data so malformed that a check cannot run is itself a problem to report
-            problems.append(
-                Problem(
-                    CHECK,
-                    ctx.paths["statistics"],
-                    f"check {check.__name__} could not run ({err!r}); fix the problems reported above first",
-                )
-            )
-    return problems
+    return [problem for check in CHECKS for problem in check(ctx)]

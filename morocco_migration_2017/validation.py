@@ -1,17 +1,40 @@
-"""The whole verdict on a package: file rules, Frictionless, the derived pandera schemas, then provenance."""
+"""The whole verdict on a package: one context read once, then four stages, each run on what the last passed.
+
+files (safe reading, descriptor, byte rules, snapshot pins) -> frictionless (the files against their Table
+Schemas) -> pandera (the typed frames load() returns) -> provenance (what no schema language states).
+A stage runs only when the stages before it found nothing, so no fault is reported twice.
+"""
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import signal
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .paths import DESCRIPTOR, PackageError, read_descriptor, resolve_root, unsafe_path_reason
-from .problems import Problem, dedupe
-from .table_schema import Resource, tabular_resources
+import pandas as pd
 
-PROVENANCE_TABLES = ("statistics", "indicators", "sources", "mentions", "cross_checks")
+from . import file_rules
+from .frictionless_stage import validate_with_frictionless
+from .loader import read_raw, typed_table
+from .pandera_schemas import pandera_problems
+from .problems import DataPackageError, Problem
+from .provenance import Context, run_provenance_checks
+from .safe_read import DESCRIPTOR, MAX_FILE_BYTES, PackageError, read_descriptor, read_file, resolve_root, unsafe_path_reason
+from .table_schema import Resource, inspect_package
+
+TABLES = ("statistics", "statements", "indicators", "sources", "mentions", "cross_checks")
+TIMEOUT_SECONDS = 600.0
+
+
+class _OutOfTime(Exception):
+    pass
 
 
 @dataclass
@@ -42,111 +65,135 @@ class Report:
         }
 
 
-def _descriptor_problems(descriptor: dict[str, Any]) -> list[Problem]:
+@dataclass
+class Package:
+    """Everything the stages read, each file read once: filled in by the stages as they pass."""
+
+    root: Path
+    descriptor: dict[str, Any]
+    resources: dict[str, Resource] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    snapshots: dict[str, str] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+
+def sources_of(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
+    sources = descriptor.get("sources", [])
+    return [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
+
+
+def _pin_problems(package: Package) -> list[Problem]:
+    """Each local file named in the descriptor's sources is read safely and matches its hash and size."""
     problems = []
-    for entry in descriptor["resources"]:
-        for key in ("path", "schema"):
-            if key == "schema" and not isinstance(entry.get(key), str):
-                continue
-            reason = unsafe_path_reason(entry.get(key))
-            if reason:
-                problems.append(
-                    Problem(
-                        "descriptor",
-                        DESCRIPTOR,
-                        f"resource {entry.get('name')!r}: {key}: {reason}",
-                        field=key,
-                        value=entry.get(key),
-                    )
-                )
-    names = {entry.get("name") for entry in descriptor["resources"]}
-    problems += [
-        Problem("descriptor", DESCRIPTOR, f"resource {name!r} is missing") for name in PROVENANCE_TABLES if name not in names
-    ]
+    for number, source in enumerate(sources_of(package.descriptor)):
+        path = source.get("path")
+        if unsafe_path_reason(path) == "path must be a file inside the package, not a URL":
+            continue  # where the report was published: a reference, never fetched
+        try:
+            data = read_file(package.root, path)
+            text = data.decode("utf-8")
+        except (PackageError, UnicodeDecodeError) as err:
+            problems.append(Problem("files", DESCRIPTOR, f"sources[{number}]: {err}", field="sources", value=path))
+            continue
+        pin = f"sha256:{hashlib.sha256(data).hexdigest()}"
+        if source.get("hash") != pin or source.get("bytes") != len(data):
+            message = f"sources[{number}]: hash and bytes must be {pin} and {len(data)}, as the file is"
+            problems.append(Problem("files", path, message, field="hash", value=source.get("hash")))
+        package.snapshots[path] = text
     return problems
 
 
-def _read_bytes(root: Path, resources: dict[str, Resource]) -> dict[str, bytes | None]:
-    """Each CSV's bytes, read once for the file rules and the table reader alike; None when missing."""
-    return {name: (root / r.path).read_bytes() if (root / r.path).is_file() else None for name, r in resources.items()}
-
-
-def _read_tables(files: dict[str, bytes | None], resources: dict[str, Resource], report: Report) -> dict[str, Any]:
-    from .loader import read_raw
-
-    tables = {}
-    for name, data in files.items():
-        if data is None:
-            continue  # the file rules reported it missing
+def files_stage(package: Package) -> list[Problem]:
+    package.resources, problems = inspect_package(package.root, package.descriptor)
+    problems += [Problem("files", DESCRIPTOR, f"resource {name!r} is missing") for name in TABLES if name not in package.resources]
+    for resource in package.resources.values():
         try:
-            tables[name] = read_raw(data)
-        except Exception as err:  # any parser failure is a fault of the file, reported with it
-            report.problems.append(Problem("read", resources[name].path, f"cannot be read as CSV: {err}".splitlines()[0]))
-    report.row_counts = {name: len(frame) for name, frame in tables.items()}
-    if "sources" in tables and {"snapshot_path", "snapshot_sha256"} <= set(tables["sources"].columns):
-        pinned = tables["sources"].dropna(subset=["snapshot_path"])
-        report.snapshots = dict(zip(pinned["snapshot_path"], pinned["snapshot_sha256"].fillna(""), strict=True))
-    return tables
+            package.files[resource.name] = read_file(package.root, resource.path)
+        except PackageError as err:
+            problems.append(Problem("files", resource.path, str(err).removeprefix(f"{resource.path}: ")))
+            continue
+        problems += file_rules.check_csv(resource.path, package.files[resource.name])
+    try:
+        pd.Timestamp(package.descriptor.get("created", "now"))
+    except (ValueError, TypeError):
+        problems.append(Problem("files", DESCRIPTOR, "created must be an ISO 8601 date-time", field="created"))
+    return problems + _pin_problems(package)
 
 
-def _pandera(resources: dict[str, Resource], tables: dict[str, Any]) -> list[Problem]:
-    from .pandera_stage import validate_with_pandera
-
-    return [p for name, frame in tables.items() for p in validate_with_pandera(resources[name], frame)]
-
-
-def _provenance(
-    root: Path, descriptor: dict[str, Any], resources: dict[str, Resource], tables: dict[str, Any], report: Report
-) -> list[Problem]:
-    from .provenance import Context, run_provenance_checks
-
-    unusable = [
-        name for name in PROVENANCE_TABLES if name not in tables or list(tables[name].columns) != resources[name].field_names
-    ]
-    if unusable:
-        report.skipped.append(f"provenance checks: fix the columns of {', '.join(unusable)} first")
-        return []
-    paths = {name: res.path for name, res in resources.items()}
-    return run_provenance_checks(Context(root, descriptor, tables, paths))
+def frictionless_stage(package: Package) -> list[Problem]:
+    csv.field_size_limit(MAX_FILE_BYTES)  # no cell is larger than its file, which read_file has bounded
+    return validate_with_frictionless(package.root, package.descriptor, package.resources)
 
 
-def _timed(report: Report, stage: str, run: Any) -> None:
-    started = time.perf_counter()
-    report.problems.extend(run())
-    report.seconds[stage] = time.perf_counter() - started
+def pandera_stage(package: Package) -> list[Problem]:
+    problems = []
+    for name, resource in package.resources.items():
+        try:
+            package.tables[name] = typed_table(resource, read_raw(package.files[name], resource))
+        except DataPackageError as err:  # a cell Frictionless accepts but pandas would not type the same way
+            problems.append(Problem("pandera", *_located(err.problem)))
+            continue
+        problems += pandera_problems(resource, package.tables[name])
+    return problems
 
 
-def validate_package(root: str | Path | None = None) -> Report:
-    """Validate the package at root. Raises PackageError when there is no readable package to validate."""
-    base = resolve_root(root)
-    descriptor = read_descriptor(base)
-    report = Report(base)
-    _timed(report, "descriptor", lambda: _descriptor_problems(descriptor))
-    if report.problems:
-        report.skipped.append("all other checks: the descriptor must be fixed first")
-        return report
-    resources = tabular_resources(base, descriptor)
-    files = _read_bytes(base, resources)
-    _timed(report, "file_rules", lambda: [p for n, r in resources.items() for p in _file_rules(r.path, files[n])])
-    _timed(report, "frictionless", lambda: _frictionless(base, descriptor))
-    tables: dict[str, Any] = {}
-    _timed(report, "read", lambda: tables.update(_read_tables(files, resources, report)) or [])
-    _timed(report, "pandera", lambda: _pandera(resources, tables))
-    _timed(report, "provenance", lambda: _provenance(base, descriptor, resources, tables, report))
-    report.problems = dedupe(report.problems)
+def _located(problem: Problem) -> tuple[Any, ...]:
+    return problem.file, problem.message, problem.row, problem.field, problem.value
+
+
+def provenance_stage(package: Package) -> list[Problem]:
+    created = pd.Timestamp(package.descriptor.get("created", "now")).tz_localize(None).normalize()
+    paths = {name: resource.path for name, resource in package.resources.items()}
+    return run_provenance_checks(Context(package.tables, package.snapshots, paths, created))
+
+
+STAGES: list[tuple[str, Callable[[Package], list[Problem]]]] = [
+    ("files", files_stage),
+    ("frictionless", frictionless_stage),
+    ("pandera", pandera_stage),
+    ("provenance", provenance_stage),
+]
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Interrupt the block after seconds (SIGALRM also stops a regular expression that backtracks forever)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(*_: object) -> None:
+        raise _OutOfTime
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def validate_package(root: str | Path | None = None, timeout: float = TIMEOUT_SECONDS) -> Report:
+    """Validate the package at root. Raises PackageError when there is no readable descriptor to start from."""
+    package = Package(resolve_root(root), {})
+    package.descriptor = read_descriptor(package.root)
+    report = Report(package.root)
+    for name, stage in STAGES:
+        if report.problems:
+            report.skipped.append(f"{name}: runs once the problems above are fixed")
+            continue
+        started = time.perf_counter()
+        try:
+            with time_budget(timeout):
+                report.problems += stage(package)
+        except _OutOfTime:
+            message = f"did not finish within {timeout:g} s (a schema pattern that backtracks, or a file too large?)"
+            report.problems.append(Problem(name, DESCRIPTOR, message))
+        report.seconds[name] = time.perf_counter() - started
+    report.row_counts = {name: len(frame) for name, frame in package.tables.items()}
+    report.snapshots = {path: source["hash"] for source in sources_of(package.descriptor) if (path := source.get("path")) in package.snapshots}
     return report
-
-
-def _file_rules(relpath: str, data: bytes | None) -> list[Problem]:
-    from .file_rules import check_csv
-
-    return check_csv(relpath, data)
-
-
-def _frictionless(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
-    from .frictionless_stage import validate_with_frictionless
-
-    return validate_with_frictionless(root, descriptor)
 
 
 __all__ = ["PackageError", "Report", "validate_package"]

@@ -1,8 +1,8 @@
-"""Recompute the metadata derived from the snapshots: hashes, sizes, quote offsets, and mention drafts.
+"""Recompute the metadata derived from the snapshots: their pins, the quote offsets, and mention drafts.
 
     python scripts/derive_metadata.py [--check] [--rehash] [--root PATH]
 
-- snapshot sha256 and bytes in sources.csv and in datapackage.json;
+- the sha256 `hash` and `bytes` of each snapshot, in the `sources` of datapackage.json (the one place they live);
 - quote_start and quote_end in statistics.csv, from the quote text where it occurs exactly once;
 - for a source with a snapshot but no row in mentions.csv, a draft drafts/mentions-<source_id>.csv listing
   every number of the snapshot, for a maintainer to complete (role, statistic_id) and merge.
@@ -10,7 +10,7 @@
 --check reports what is stale and exits 1, changing nothing. A hash already recorded is never replaced
 unless --rehash is given (snapshots are never edited, so a changed hash means a changed file). A quote
 that occurs 0 or several times and whose offsets do not match is refused: set it by hand. Nothing is
-written unless every change could be computed.
+written unless every change could be computed. Every file is read through the package's safe reader.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ import json
 import sys
 from pathlib import Path
 
-from morocco_migration_2017.maintenance import MaintenanceError, apply_changes, read_rows, render_rows
+from _maintenance import MaintenanceError, apply_changes, read_rows, render_rows
 from morocco_migration_2017.numbers import MENTION_PATTERN
-from morocco_migration_2017.paths import DESCRIPTOR, PackageError, read_descriptor
+from morocco_migration_2017.safe_read import DESCRIPTOR, PackageError, read_descriptor, read_file, unsafe_path_reason
 
 
 def _table(rows: list[list[str]]) -> list[dict[str, str]]:
@@ -34,24 +34,23 @@ def _untable(header: list[str], records: list[dict[str, str]]) -> list[list[str]
     return [header] + [[record[name] for name in header] for record in records]
 
 
-def _snapshot_facts(root: Path, sources: list[dict[str, str]], rehash: bool) -> dict[str, tuple[str, int, str]]:
-    """sha256, size and text of each snapshot, by path; refuses a silent change of a recorded hash."""
-    facts = {}
-    for source in sources:
-        path = source.get("snapshot_path", "")
-        if not path:
-            continue
-        if not (root / path).is_file():
-            raise MaintenanceError(f"{path}: snapshot file is missing (source {source['source_id']})")
-        data = (root / path).read_bytes()
-        sha = hashlib.sha256(data).hexdigest()
-        if source["snapshot_sha256"] not in ("", sha) and not rehash:
+def _pin_snapshots(root: Path, descriptor: dict, rehash: bool) -> dict[str, str]:
+    """Set hash and bytes of every local source file in the descriptor; the text of each, by path."""
+    texts = {}
+    for source in descriptor.get("sources", []):
+        path = source.get("path")
+        if unsafe_path_reason(path):
+            continue  # a URL: where the report was published
+        data = read_file(root, path)
+        pin = f"sha256:{hashlib.sha256(data).hexdigest()}"
+        if source.get("hash") not in (None, pin) and not rehash:
             raise MaintenanceError(
-                f"{path}: its sha256 is {sha}, not the recorded {source['snapshot_sha256']}; "
+                f"{path}: its hash is {pin}, not the recorded {source['hash']}; "
                 "snapshots are never edited: restore the file, or pass --rehash for a new one"
             )
-        facts[path] = (sha, len(data), data.decode("utf-8"))
-    return facts
+        source["hash"], source["bytes"] = pin, len(data)
+        texts[path] = data.decode("utf-8")
+    return texts
 
 
 def _offsets(statistic: dict[str, str], text: str) -> tuple[str, str]:
@@ -78,38 +77,21 @@ def _mention_draft(source_id: str, text: str) -> bytes:
 def derived_changes(root: Path, rehash: bool = False) -> dict[Path, bytes]:
     """New bytes for every file whose derived metadata is stale."""
     descriptor = read_descriptor(root)
-    paths = {res["name"]: root / res["path"] for res in descriptor["resources"] if res.get("type") == "table"}
-    source_rows = read_rows(paths["sources"])
-    sources = _table(source_rows)
-    facts = _snapshot_facts(root, sources, rehash)
-    for source in sources:
-        if source["snapshot_path"]:
-            sha, size, _ = facts[source["snapshot_path"]]
-            source["snapshot_sha256"], source["snapshot_bytes"] = sha, str(size)
-    for resource in descriptor["resources"]:
-        if resource.get("path") in facts:
-            sha, size, _ = facts[resource["path"]]
-            if resource.get("hash") not in (None, f"sha256:{sha}") and not rehash:
-                raise MaintenanceError(
-                    f"{DESCRIPTOR}: resource {resource['name']!r} records {resource['hash']}, but "
-                    f"the file's sha256 is {sha}; restore the file, or pass --rehash"
-                )
-            resource["hash"], resource["bytes"] = f"sha256:{sha}", size
-    texts = {s["source_id"]: facts[s["snapshot_path"]][2] for s in sources if s["snapshot_path"]}
-    stat_rows = read_rows(paths["statistics"])
+    paths = {res["name"]: res["path"] for res in descriptor["resources"]}
+    pinned = _pin_snapshots(root, descriptor, rehash)
+    sources = _table(read_rows(root, paths["sources"]))
+    texts = {s["source_id"]: pinned[s["snapshot_path"]] for s in sources if s["snapshot_path"] in pinned}
+    stat_rows = read_rows(root, paths["statistics"])
     statistics = _table(stat_rows)
     for statistic in statistics:
         if statistic["source_id"] not in texts:
-            raise MaintenanceError(
-                f"statistics.csv: {statistic['statistic_id']}: source {statistic['source_id']!r} has no snapshot"
-            )
+            raise MaintenanceError(f"statistics.csv: {statistic['statistic_id']}: source {statistic['source_id']!r} has no snapshot")
         statistic["quote_start"], statistic["quote_end"] = _offsets(statistic, texts[statistic["source_id"]])
     candidates = {
-        paths["sources"]: render_rows(_untable(source_rows[0], sources)),
         root / DESCRIPTOR: (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
-        paths["statistics"]: render_rows(_untable(stat_rows[0], statistics)),
+        root / paths["statistics"]: render_rows(_untable(stat_rows[0], statistics)),
     }
-    mentioned = {row["source_id"] for row in _table(read_rows(paths["mentions"]))}
+    mentioned = {row["source_id"] for row in _table(read_rows(root, paths["mentions"]))}
     for source_id, text in texts.items():
         if source_id not in mentioned:
             candidates[root / "drafts" / f"mentions-{source_id}.csv"] = _mention_draft(source_id, text)
@@ -123,11 +105,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
     args = parser.parse_args(argv)
     try:
-        changes = derived_changes(args.root, args.rehash)
+        changes = derived_changes(args.root.resolve(), args.rehash)
     except (MaintenanceError, PackageError, KeyError, UnicodeDecodeError) as err:
         print(f"derive_metadata: error: {err}; nothing was written", file=sys.stderr)
         return 2
-    return apply_changes(changes, args.root, args.check, "stale", "updated")
+    return apply_changes(changes, args.root.resolve(), args.check, "stale", "updated")
 
 
 if __name__ == "__main__":

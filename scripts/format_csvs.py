@@ -11,17 +11,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from morocco_migration_2017.maintenance import MaintenanceError, apply_changes, read_rows, render_rows
-from morocco_migration_2017.paths import PackageError
-from morocco_migration_2017.table_schema import tabular_resources
+from _maintenance import MaintenanceError, apply_changes, read_rows, render_rows
+from morocco_migration_2017.safe_read import PackageError, read_descriptor
+from morocco_migration_2017.table_schema import inspect_package
 
 
 def canonical_changes(root: Path) -> dict[Path, bytes]:
     """New bytes for each CSV that is not canonical; raises MaintenanceError when a file cannot be kept whole."""
     changes = {}
-    for resource in tabular_resources(root).values():
+    resources, problems = inspect_package(root, read_descriptor(root))
+    if problems:
+        raise MaintenanceError(problems[0].line())
+    for resource in resources.values():
         path = root / resource.path
-        rows = read_rows(path)
+        rows = read_rows(root, resource.path)
         if not rows or rows[0] != resource.field_names:
             raise MaintenanceError(f"{path}: header differs from schemas/{resource.name}.schema.json; fix it by hand")
         rows = [row for row in rows if any(cell != "" for cell in row)]  # blank rows carry no data
@@ -37,11 +40,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=Path(__file__).resolve().parent.parent)
     args = parser.parse_args(argv)
     try:
-        changes = canonical_changes(args.root)
+        changes = canonical_changes(args.root.resolve())
     except (MaintenanceError, PackageError) as err:
         print(f"format_csvs: error: {err}; nothing was written", file=sys.stderr)
         return 2
-    return apply_changes(changes, args.root, args.check, "not canonical", "formatted")
+    return apply_changes(changes, args.root.resolve(), args.check, "not canonical", "formatted")
 
 
 if __name__ == "__main__":

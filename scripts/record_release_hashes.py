@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-from morocco_migration_2017.maintenance import atomic_write
+from _maintenance import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "tests" / "fixtures" / "release-hashes.json"

@@ -11,8 +11,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from morocco_migration_2017 import site_render as render
-from morocco_migration_2017.table_schema import category_labels, tabular_resources
+import site_render as render  # beside this hook: MkDocs puts the hook's folder on sys.path
+from morocco_migration_2017.safe_read import read_descriptor, read_file
+from morocco_migration_2017.table_schema import category_labels, open_package, package_files
 
 PLACEHOLDER = re.compile(r"<!-- generated:([a-z-]+) -->")
 
@@ -23,11 +24,10 @@ def _root(config: MkDocsConfig) -> Path:
 
 def _pages(root: Path) -> dict[str, str]:
     tables = render.read_tables(root)
-    resources = tabular_resources(root)
+    resources = open_package(root)[2]
+    pins = {s["path"]: s for s in read_descriptor(root).get("sources", []) if "hash" in s}
     snapshots = {
-        s["source_id"]: (root / s["snapshot_path"]).read_bytes().decode("utf-8")
-        for s in tables["sources"]
-        if s["snapshot_path"]
+        s["source_id"]: read_file(root, s["snapshot_path"]).decode("utf-8") for s in tables["sources"] if s["snapshot_path"]
     }
     primary = next(s for s in tables["sources"] if s["source_role"] == "primary")
     header = resources["statistics"].field_names
@@ -44,12 +44,12 @@ def _pages(root: Path) -> dict[str, str]:
         f"{len(tables['mentions'])} mentions are recorded in `data/mentions.csv`.\n\n"
         + render.annotated_source(snapshots[primary["source_id"]], tables["mentions"], roles, "../statistics/")
     )
-    pages["sources.md"] = render.sources_page(tables)
+    pages["sources.md"] = render.sources_page(tables, pins)
     pages["cross-checks.md"] = render.cross_checks_page(tables, "statistics/")
-    pages["cite.md"] = render.cite_page(yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8")))
+    pages["cite.md"] = render.cite_page(yaml.safe_load(read_file(root, "CITATION.cff").decode("utf-8")))
     results = root / "benchmarks" / "results" / "latest.json"
     pages["performance.md"] = render.performance_page(json.loads(results.read_text()) if results.is_file() else None)
-    pages["changelog.md"] = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    pages["changelog.md"] = read_file(root, "CHANGELOG.md").decode("utf-8")
     return pages
 
 
@@ -57,14 +57,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = _root(config)
     for uri, content in _pages(root).items():
         files.append(File.generated(config, uri, content=content))
-    package_files = [
-        root / "datapackage.json",
-        *sorted((root / "data").rglob("*")),
-        *sorted((root / "schemas").glob("*.json")),
-    ]
-    for path in package_files:
-        if path.is_file():
-            files.append(File.generated(config, str(path.relative_to(root)), content=path.read_bytes()))
+    for path in package_files(read_descriptor(root)):
+        files.append(File.generated(config, path, content=read_file(root, path)))
     return files
 
 

@@ -1,4 +1,7 @@
-"""Safe file writing and canonical CSV for the maintenance scripts: atomic, idempotent, never lossy."""
+"""Safe file writing and canonical CSV for the maintenance scripts: atomic, idempotent, never lossy.
+
+Not part of the installed package: only scripts/ use it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,8 @@ import io
 import os
 import tempfile
 from pathlib import Path
+
+from morocco_migration_2017.safe_read import read_file
 
 
 class MaintenanceError(Exception):
@@ -35,10 +40,11 @@ def write_all(changes: dict[Path, bytes]) -> None:
         atomic_write(path, data)
 
 
-def read_rows(path: Path) -> list[list[str]]:
-    """A CSV as rows of text, tolerating a BOM and CRLF; refuses anything that would lose data."""
+def read_rows(root: Path, relpath: str) -> list[list[str]]:
+    """A CSV of the package as rows of text, read safely, tolerating a BOM and CRLF; refuses anything lossy."""
+    path = root / relpath
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = read_file(root, relpath).decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise MaintenanceError(f"{path}: not UTF-8 (offset {err.start}); convert it by hand first") from None
     rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))

@@ -1,7 +1,7 @@
 """Markdown and HTML for the documentation site, rendered from the data and the Table Schemas.
 
-Pure functions of the package's files: the mkdocs hook (docs/_hooks/site_pages.py) calls them at build
-time, so the site cannot drift from the data.
+Pure functions of the package's files: the mkdocs hook (site_pages.py, beside this file) calls them at
+build time, so the site cannot drift from the data. Not part of the installed package.
 """
 
 from __future__ import annotations
@@ -12,18 +12,29 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from .presentation import BOUND_WORDS, format_period, format_value
-from .table_schema import Resource, category_labels, tabular_resources
+from morocco_migration_2017.presentation import format_period, format_value
+from morocco_migration_2017.safe_read import read_file
+from morocco_migration_2017.table_schema import Resource, category_labels, open_package
+from morocco_migration_2017.wording import BOUND_WORDS
 
 Record = dict[str, str]
 
 
-def read_records(path: Path) -> list[Record]:
-    return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
-
-
 def read_tables(root: Path) -> dict[str, list[Record]]:
-    return {name: read_records(root / res.path) for name, res in tabular_resources(root).items()}
+    """Every table as text records, read through the package's safe reader."""
+    base, _, resources = open_package(root)
+    return {
+        name: list(csv.DictReader(io.StringIO(read_file(base, res.path).decode("utf-8"), newline="")))
+        for name, res in resources.items()
+    }
+
+
+def statement_of(stat: Record, tables: dict[str, list[Record]]) -> Record:
+    return next(s for s in tables["statements"] if s["statement_id"] == stat["statement_id"])
+
+
+def unit_of(stat: Record, tables: dict[str, list[Record]]) -> str:
+    return next(i["unit"] for i in tables["indicators"] if i["indicator_id"] == stat["indicator_id"])
 
 
 _MARKDOWN_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "|[]*_\\`"})
@@ -38,8 +49,8 @@ def _code(text: str) -> str:
     return f"<code>{escape(text)}</code>" if text else ""
 
 
-def value_text(stat: Record) -> str:
-    return format_value(stat["value"], stat["value_bound"], stat["unit"])
+def value_text(stat: Record, tables: dict[str, list[Record]]) -> str:
+    return format_value(stat["value"], stat["value_bound"], unit_of(stat, tables))
 
 
 def statistics_table(tables: dict[str, list[Record]], prefix: str | None) -> str:
@@ -54,14 +65,17 @@ def statistics_table(tables: dict[str, list[Record]], prefix: str | None) -> str
         )
         lines.append(
             f"| {ident} | {_cell(labels.get(s['indicator_id'], ''))}"
-            f" | {_cell(value_text(s))} | {_cell(format_period(s))} | {_cell(s['area'])} |"
+            f" | {_cell(value_text(s, tables))} | {_cell(format_period(s))} | {_cell(s['area'])} |"
         )
     return "\n".join(lines)
 
 
 def inferred_table(tables: dict[str, list[Record]], prefix: str) -> str:
     """Each statistic's inferred fields beside the notes that give the evidence."""
-    lines = ["| Statistic | Inferred, not printed in the source | Evidence (notes) |", "|---|---|---|"]
+    lines = ["| Row | Inferred, not printed in the source | Evidence (notes) |", "|---|---|---|"]
+    for s in tables["statements"]:
+        fields = ", ".join(f"`{name}`" for name in s["inferred_fields"].split()) or "nothing"
+        lines.append(f"| statement `{s['statement_id']}` | {fields} | {_cell(s['notes'])} |")
     for s in tables["statistics"]:
         fields = ", ".join(f"`{name}`" for name in s["inferred_fields"].split()) or "nothing"
         lines.append(f"| [{_cell(s['statistic_id'])}]({prefix}{s['statistic_id']}.md) | {fields} | {_cell(s['notes'])} |")
@@ -74,8 +88,10 @@ def _example(field: dict[str, Any], rows: list[Record]) -> str:
 
 
 def _constraints(field: dict[str, Any]) -> str:
+    # x-pattern is the pattern of an optional field, kept out of `constraints` for SQLite's sake (methodology).
+    rules = {**field.get("constraints", {}), **({"pattern": field["x-pattern"]} if "x-pattern" in field else {})}
     shown = []
-    for name, arg in field.get("constraints", {}).items():
+    for name, arg in rules.items():
         if name == "required":
             continue
         if name == "enum":
@@ -97,6 +113,7 @@ def _keys(resource: Resource) -> list[str]:
 
 
 def data_dictionary(root: Path, tables: dict[str, list[Record]]) -> str:
+    _, _, resources = open_package(root)
     parts = [
         "# Data dictionary",
         "",
@@ -104,7 +121,7 @@ def data_dictionary(root: Path, tables: dict[str, list[Record]]) -> str:
         "field. Examples are taken from the data.",
         "",
     ]
-    for name, resource in tabular_resources(root).items():
+    for name, resource in resources.items():
         parts += [
             f"## {name} {{#{name}}}",
             "",
@@ -155,22 +172,23 @@ def _csv_block(header: list[str], record: Record) -> str:
 
 def statistic_page(stat: Record, tables: dict[str, list[Record]], snapshot: str, header: list[str]) -> str:
     indicator = next((i for i in tables["indicators"] if i["indicator_id"] == stat["indicator_id"]), {})
-    inferred = stat["inferred_fields"].split()
+    statement = statement_of(stat, tables)
+    inferred = statement["inferred_fields"].split() + stat["inferred_fields"].split()
     facts = [
-        ("Value", value_text(stat)),
+        ("Value", value_text(stat, tables)),
         ("Indicator", f"{indicator.get('label', '')} ({indicator.get('definition', '')})"),
         ("Period", format_period(stat)),
         ("Period type", stat["period_type"]),
         ("Area", stat["area"] + (f" ({stat['country_code']})" if stat["country_code"] else "")),
-        ("Claimant", f"{stat['claimant']}, {stat['claimant_role']}"),
-        ("Date of the statement", stat["claim_date"]),
-        ("Event", f"{stat['event']}, {stat['event_location']}"),
+        ("Claimant", f"{statement['claimant']}, {statement['claimant_role']}"),
+        ("Date of the statement", statement["claim_date"]),
+        ("Event", f"{statement['event']}, {statement['event_location']}"),
         ("Source", stat["source_id"]),
         ("Quote offsets", f"{stat['quote_start']}–{stat['quote_end']} (code points)"),
         ("Inferred, not printed in the source", ", ".join(inferred) or "nothing"),
     ]
     lines = [
-        f"# {value_text(stat)}",
+        f"# {value_text(stat, tables)}",
         "",
         f"`{stat['statistic_id']}`: a claim by an official as reported by the source, not a verified fact.",
         "",
@@ -187,6 +205,8 @@ def statistic_page(stat: Record, tables: dict[str, list[Record]], snapshot: str,
         "## Notes",
         "",
         stat["notes"],
+        "",
+        f"About the statement (`{statement['statement_id']}`): {statement['notes']}",
         "",
     ]
     lines += cross_check_section(stat["statistic_id"], tables)
@@ -249,7 +269,8 @@ def annotated_source(snapshot: str, mentions: list[Record], role_labels: dict[st
     )
 
 
-def sources_page(tables: dict[str, list[Record]]) -> str:
+def sources_page(tables: dict[str, list[Record]], pins: dict[str, dict[str, Any]]) -> str:
+    """Every source; a snapshot's hash and size come from its pin in the descriptor's sources."""
     lines = ["# Sources", ""]
     for s in tables["sources"]:
         published = s["published"] or f"unknown (not before {s['published_not_before']})"
@@ -267,15 +288,17 @@ def sources_page(tables: dict[str, list[Record]]) -> str:
             f"| Rights | {_cell(s['rights'])} |",
         ]
         if s["snapshot_path"]:
+            pin = pins[s["snapshot_path"]]
+            sha = pin["hash"].removeprefix("sha256:")
             lines += [
-                f"| Snapshot | [`{s['snapshot_path']}`]({s['snapshot_path']}), {s['snapshot_bytes']} bytes |",
-                f"| SHA-256 | `{s['snapshot_sha256']}` |",
+                f"| Snapshot | [`{s['snapshot_path']}`]({s['snapshot_path']}), {pin['bytes']} bytes |",
+                f"| SHA-256 | `{sha}` (pinned in the `sources` of `datapackage.json`) |",
                 "",
                 "Verify the snapshot yourself from a clone or an unpacked wheel:",
                 "",
                 "```sh",
                 f"sha256sum {s['snapshot_path']}",
-                f"# expected: {s['snapshot_sha256']}  {s['snapshot_path']}",
+                f"# expected: {sha}  {s['snapshot_path']}",
                 "```",
             ]
         lines += ["", s["notes"], ""]
@@ -302,7 +325,7 @@ def cross_checks_page(tables: dict[str, list[Record]], prefix: str) -> str:
     for c in tables["cross_checks"]:
         gives = reported_text(c)
         lines.append(
-            f"| [{c['statistic_id']}]({prefix}{c['statistic_id']}.md) ({_cell(value_text(stats[c['statistic_id']]))})"
+            f"| [{c['statistic_id']}]({prefix}{c['statistic_id']}.md) ({_cell(value_text(stats[c['statistic_id']], tables))})"
             f" | {_cell(sources[c['source_id']]['short_name'])} | {_cell(gives)} | **{c['agreement']}** | "
             f"{_cell(c['difference'])} |"
         )
