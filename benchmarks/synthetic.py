@@ -64,14 +64,9 @@ def build(target: Path, statistics_rows: int) -> Path:
     sha = hashlib.sha256(snapshot).hexdigest()
     _write(target / "data/statistics.csv", new_stats, list(stats[0]))
     _write(target / "data/mentions.csv", new_mentions, list(mentions[0]))
-    sources = _read("sources")
-    for source in sources:
-        if source["snapshot_path"] == SNAPSHOT:
-            source["snapshot_sha256"], source["snapshot_bytes"] = sha, str(len(snapshot))
-    _write(target / "data/sources.csv", sources, list(sources[0]))
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        if resource["path"] == SNAPSHOT:
-            resource["hash"], resource["bytes"] = f"sha256:{sha}", len(snapshot)
+    for source in descriptor["sources"]:
+        if source["path"] == SNAPSHOT:
+            source["hash"], source["bytes"] = f"sha256:{sha}", len(snapshot)
     (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return target

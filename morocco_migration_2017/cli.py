@@ -81,11 +81,11 @@ def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
 
     lines = []
     for _, row in load_flat(args.path).iterrows():
+        inferred = " ".join(str(row[c]) for c in ("statement_inferred_fields", "inferred_fields") if pd.notna(row[c]))
         lines += [
             row["statistic_id"],
             f"  {format_value(row['value'], row['value_bound'], row['unit'])} | {format_period(row)} | {row['area']}",
-            f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]}"
-            f" (inferred: {' '.join(str(row[c]) for c in ('statement_inferred_fields', 'inferred_fields') if pd.notna(row[c]))})",
+            f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]} (inferred: {inferred})",
             textwrap.fill(f"\u201c{row['quote']}\u201d", width=100, initial_indent="  ", subsequent_indent="   "),
         ]
     return EXIT_OK, [printable(line) for line in "\n".join(lines).splitlines()]

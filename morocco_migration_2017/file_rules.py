@@ -18,7 +18,9 @@ def check_csv(relpath: str, data: bytes) -> list[Problem]:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
-        message = f"not UTF-8, the encoding it declares (byte {data[err.start]:#04x} at offset {err.start}); re-save as UTF-8"
+        message = (
+            f"not UTF-8, the encoding it declares (byte {data[err.start]:#04x} at offset {err.start}); re-save as UTF-8"
+        )
         return [Problem(CHECK, relpath, message, row=_line_of(data, err.start), field="encoding")]
     problems = []
     if b"\r" in data:

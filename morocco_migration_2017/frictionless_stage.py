@@ -28,7 +28,10 @@ def validate_with_frictionless(root: Path, descriptor: dict[str, Any], resources
     screened, so Frictionless opens nothing but the data files that passed the file checks."""
     from frictionless import FrictionlessException, Package  # imported here: load() must not pay for it
 
-    inline = {**descriptor, "resources": [{**entry, "schema": resources[entry["name"]].schema} for entry in descriptor["resources"]]}
+    inline = {
+        **descriptor,
+        "resources": [{**entry, "schema": resources[entry["name"]].schema} for entry in descriptor["resources"]],
+    }
     try:
         report = Package.from_descriptor(inline, basepath=str(root)).validate()
     except FrictionlessException as err:  # a descriptor Frictionless cannot even start on

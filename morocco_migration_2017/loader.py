@@ -36,7 +36,9 @@ def read_raw(data: bytes, resource: Resource) -> pd.DataFrame:
 def _refuse(resource: Resource, column: pd.Series, bad: pd.Series, message: str) -> None:
     if bad.any():
         index = bad.idxmax()
-        raise DataPackageError(Problem("load", resource.path, message, row=int(index) + 2, field=column.name, value=column[index]))
+        raise DataPackageError(
+            Problem("load", resource.path, message, row=int(index) + 2, field=column.name, value=column[index])
+        )
 
 
 def typed_column(resource: Resource, column: pd.Series, field: dict[str, Any]) -> pd.Series:
@@ -47,7 +49,12 @@ def typed_column(resource: Resource, column: pd.Series, field: dict[str, Any]) -
         return column.astype(pd.CategoricalDtype(categories=enum))
     if kind == "string":
         return column.astype("string")
-    _refuse(resource, column, present & ~column.str.fullmatch(_SYNTAX[kind]).fillna(False).astype(bool), f"must be {_WORDS[kind]}")
+    _refuse(
+        resource,
+        column,
+        present & ~column.str.fullmatch(_SYNTAX[kind]).fillna(False).astype(bool),
+        f"must be {_WORDS[kind]}",
+    )
     if kind == "date":
         typed = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
         _refuse(resource, column, present & typed.isna(), "must be a date that exists")

@@ -1,7 +1,7 @@
 """pandera schemas for the typed DataFrames that load() returns, derived from the Table Schemas, plus row rules.
 
-    >>> import morocco_migration_2017 as mm
-    >>> mm.schema("statistics").validate(mm.load())
+>>> import morocco_migration_2017 as mm
+>>> mm.schema("statistics").validate(mm.load())
 """
 
 from __future__ import annotations
@@ -38,12 +38,22 @@ def _checks(field: dict[str, Any]) -> list[pa.Check]:
     if enum_values(field) is not None:
         checks.append(pa.Check.isin(enum_values(field), name="enum", error=f"enum: must be one of {enum_values(field)}"))
     if "minimum" in rules:
-        checks.append(pa.Check.ge(_bound(kind, rules["minimum"]), name="minimum", error=f"minimum: must be at least {rules['minimum']}"))
+        checks.append(
+            pa.Check.ge(
+                _bound(kind, rules["minimum"]), name="minimum", error=f"minimum: must be at least {rules['minimum']}"
+            )
+        )
     if "maximum" in rules:
-        checks.append(pa.Check.le(_bound(kind, rules["maximum"]), name="maximum", error=f"maximum: must be at most {rules['maximum']}"))
+        checks.append(
+            pa.Check.le(_bound(kind, rules["maximum"]), name="maximum", error=f"maximum: must be at most {rules['maximum']}")
+        )
     for key, compare in (("minLength", "ge"), ("maxLength", "le")):
         if key in rules:
-            checks.append(pa.Check.str_length(**{"min_value" if compare == "ge" else "max_value": rules[key]}, name=key, error=f"{key}: {rules[key]}"))
+            checks.append(
+                pa.Check.str_length(
+                    **{"min_value" if compare == "ge" else "max_value": rules[key]}, name=key, error=f"{key}: {rules[key]}"
+                )
+            )
     unknown = set(rules) - {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}
     if unknown:
         raise ValueError(f"field {field['name']!r}: constraint {sorted(unknown)[0]!r} has no pandera translation")
@@ -126,7 +136,11 @@ def pandera_problems(resource: Resource, frame: pd.DataFrame) -> list[Problem]:
             if rule_field and (row, check) in seen:
                 continue  # a row rule fails once per row, not once per column
             seen.add((row, check))
-            message = f"row rule broken: {check}" if rule_field else errors_of.get((case.column, check), _BUILT_IN.get(check, check))
+            message = (
+                f"row rule broken: {check}"
+                if rule_field
+                else errors_of.get((case.column, check), _BUILT_IN.get(check, check))
+            )
             field = rule_field or (None if pd.isna(case.column) else str(case.column))
             value = None if rule_field or pd.isna(case.failure_case) else case.failure_case
             problems.append(Problem("pandera", resource.path, message, row=row, field=field, value=value))

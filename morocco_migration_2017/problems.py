@@ -13,8 +13,7 @@ _UNPRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 def printable(text: str) -> str:
     """Text as one line of printable characters: anything that could move the cursor or hide is escaped."""
     return "".join(
-        char if char == " " or unicodedata.category(char) not in _UNPRINTABLE else f"\\u{{{ord(char):x}}}"
-        for char in text
+        char if char == " " or unicodedata.category(char) not in _UNPRINTABLE else f"\\u{{{ord(char):x}}}" for char in text
     )
 
 

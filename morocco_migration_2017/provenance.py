@@ -123,7 +123,13 @@ def values_match_mentions(ctx: Context) -> list[Problem]:
     parsed = stated["mention_text"].map(parse_mention)
     expected = stated["statistic_id"].map(lookup["value"])
     problems = [
-        ctx.problem("mentions", i, "mention_text", f"reads as {parsed[i]}, but statistic {m.statistic_id!r} has value {expected[i]}", m.mention_text)
+        ctx.problem(
+            "mentions",
+            i,
+            "mention_text",
+            f"reads as {parsed[i]}, but statistic {m.statistic_id!r} has value {expected[i]}",
+            m.mention_text,
+        )
         for i, m in stated[parsed != expected.astype(object)].iterrows()
     ]
     values = stated[(stated["role"] == "value") & (parsed == expected.astype(object))]
@@ -135,14 +141,19 @@ def values_match_mentions(ctx: Context) -> list[Problem]:
     )
     confirmed = set(values["statistic_id"][inside])
     message = "no mention with role 'value' inside the quote reads as this value"
-    return problems + [ctx.problem("statistics", i, "value", message, v) for i, v in stats["value"][~stats["statistic_id"].isin(confirmed)].items()]
+    return problems + [
+        ctx.problem("statistics", i, "value", message, v)
+        for i, v in stats["value"][~stats["statistic_id"].isin(confirmed)].items()
+    ]
 
 
 def period_bounds_match(ctx: Context) -> list[Problem]:
     """A mention that bounds a period is the year of its statistic's period start or end."""
     stats, mentions = ctx.tables["statistics"].set_index("statistic_id"), ctx.tables["mentions"]
     bounds = mentions[mentions["role"].isin(BOUND_ROLES) & mentions["statistic_id"].isin(stats.index)]
-    years = [{str(d.year) for d in stats.loc[s, ["period_start", "period_end"]] if pd.notna(d)} for s in bounds["statistic_id"]]
+    years = [
+        {str(d.year) for d in stats.loc[s, ["period_start", "period_end"]] if pd.notna(d)} for s in bounds["statistic_id"]
+    ]
     message = "year is not the start or end year of statistic {}'s period"
     return [
         ctx.problem("mentions", i, "mention_text", message.format(repr(m.statistic_id)), m.mention_text)
@@ -159,14 +170,20 @@ def roles_fit_their_place(ctx: Context) -> list[Problem]:
     problems = []
     for i, m in mentions.iterrows():
         if (m.role == ORDINAL_ROLE) == pd.notna(m.statistic_id):
-            message = "an ordinal states no statistic; leave it empty" if pd.notna(m.statistic_id) else f"a {m.role!r} mention must name its statistic"
+            message = (
+                "an ordinal states no statistic; leave it empty"
+                if pd.notna(m.statistic_id)
+                else f"a {m.role!r} mention must name its statistic"
+            )
             problems.append(ctx.problem("mentions", i, "statistic_id", message, m.statistic_id))
         if m.source_id in texts:
             text = texts[m.source_id]
             line = text[text.rfind("\n", 0, m.mention_start) + 1 : (text.find("\n", m.mention_end) + 1 or len(text) + 1) - 1]
             if (line == titles.get(m.source_id)) != (m.role in HEADLINE_ROLES) and m.role != ORDINAL_ROLE:
                 where = "in the headline" if line == titles.get(m.source_id) else "in the body"
-                problems.append(ctx.problem("mentions", i, "role", f"the mention stands {where}; its role must say so", m.role))
+                problems.append(
+                    ctx.problem("mentions", i, "role", f"the mention stands {where}; its role must say so", m.role)
+                )
     return problems
 
 
@@ -181,9 +198,25 @@ def wording_fits_columns(ctx: Context) -> list[Problem]:
             start = values.at[s.statistic_id, "mention_start"]
             bound, qualifier = implied_bound(texts[s.source_id][max(s.quote_start, start - 40) : start])
             if bound is None:
-                problems.append(ctx.problem("statistics", i, "value_bound", f"the qualifier {qualifier!r} has no bound rule yet: decide it in wording.py", s.value_bound))
+                problems.append(
+                    ctx.problem(
+                        "statistics",
+                        i,
+                        "value_bound",
+                        f"the qualifier {qualifier!r} has no bound rule yet: decide it in wording.py",
+                        s.value_bound,
+                    )
+                )
             elif bound != s.value_bound:
-                problems.append(ctx.problem("statistics", i, "value_bound", f"the words before the number ({qualifier or 'no qualifier'}) make it {bound}", s.value_bound))
+                problems.append(
+                    ctx.problem(
+                        "statistics",
+                        i,
+                        "value_bound",
+                        f"the words before the number ({qualifier or 'no qualifier'}) make it {bound}",
+                        s.value_bound,
+                    )
+                )
         problems += _period_problems(ctx, i, s)
     return problems
 
@@ -200,9 +233,13 @@ def _period_problems(ctx: Context, i: Any, s: Any) -> list[Problem]:
     if s.period_type != kind:
         problems.append(ctx.problem("statistics", i, "period_type", f"period_text {text!r} makes it {kind}", s.period_type))
     if (pd.Timestamp(start) if start else None) != (None if pd.isna(s.period_start) else s.period_start):
-        problems.append(ctx.problem("statistics", i, "period_start", f"period_text {text!r} makes it {start or 'empty'}", s.period_start))
+        problems.append(
+            ctx.problem("statistics", i, "period_start", f"period_text {text!r} makes it {start or 'empty'}", s.period_start)
+        )
     if (kind == "unspecified") != pd.isna(s.period_end):
-        problems.append(ctx.problem("statistics", i, "period_end", "empty exactly when the source gives no period", s.period_end))
+        problems.append(
+            ctx.problem("statistics", i, "period_end", "empty exactly when the source gives no period", s.period_end)
+        )
     return problems
 
 
@@ -218,14 +255,25 @@ def dates_are_plausible(ctx: Context) -> list[Problem]:
     claims = ctx.tables["statements"].set_index("statement_id")["claim_date"]
     stats = ctx.tables["statistics"].assign(claim=lambda f: f["statement_id"].map(claims))
     late = stats[stats["period_end"] > stats["claim"]]
-    problems += [ctx.problem("statistics", i, "period_end", "ends after the statement that gives it (claim_date)", s.period_end.date()) for i, s in late.iterrows()]
+    problems += [
+        ctx.problem(
+            "statistics", i, "period_end", "ends after the statement that gives it (claim_date)", s.period_end.date()
+        )
+        for i, s in late.iterrows()
+    ]
     sources = ctx.tables["sources"].set_index("source_id")
     published = sources["published"].fillna(sources["published_not_before"])
     claim_of = stats.set_index("statistic_id")["claim"]
     checks = ctx.tables["cross_checks"]
-    for table, frame, claim in (("statistics", stats, stats["claim"]), ("cross_checks", checks, checks["statistic_id"].map(claim_of))):
+    for table, frame, claim in (
+        ("statistics", stats, stats["claim"]),
+        ("cross_checks", checks, checks["statistic_id"].map(claim_of)),
+    ):
         early = frame[frame["source_id"].map(published) < claim]
-        problems += [ctx.problem(table, i, "source_id", "this report is dated before the statement it reports", r.source_id) for i, r in early.iterrows()]
+        problems += [
+            ctx.problem(table, i, "source_id", "this report is dated before the statement it reports", r.source_id)
+            for i, r in early.iterrows()
+        ]
     return problems
 
 
@@ -233,7 +281,14 @@ def one_primary_source(ctx: Context) -> list[Problem]:
     roles = ctx.tables["sources"]["source_role"]
     if (roles == "primary").sum() == 1:
         return []
-    return [Problem(CHECK, ctx.paths["sources"], f"exactly one source must be primary, not {(roles == 'primary').sum()}", field="source_role")]
+    return [
+        Problem(
+            CHECK,
+            ctx.paths["sources"],
+            f"exactly one source must be primary, not {(roles == 'primary').sum()}",
+            field="source_role",
+        )
+    ]
 
 
 def snapshots_are_pinned(ctx: Context) -> list[Problem]:
@@ -261,12 +316,28 @@ def cross_checks_consistent(ctx: Context) -> list[Problem]:
         checks["reported_bound"].astype(object) == checks["statistic_id"].map(stats["value_bound"]).astype(object)
     )
     rules = (
-        (checks["source_id"].map(sources["source_role"]) != "cross_check", "source_id", "compare only with sources whose source_role is cross_check"),
+        (
+            checks["source_id"].map(sources["source_role"]) != "cross_check",
+            "source_id",
+            "compare only with sources whose source_role is cross_check",
+        ),
         ((checks["agreement"] == "agrees") & ~same, "agreement", "'agrees' needs the statistic's value and bound"),
-        ((checks["agreement"] == "not_reported") & checks["reported_value"].notna(), "reported_value", "a not_reported row carries no value"),
-        ((checks["agreement"] != "not_reported") & checks["reported_value"].isna(), "reported_value", "only a not_reported row has no value"),
+        (
+            (checks["agreement"] == "not_reported") & checks["reported_value"].notna(),
+            "reported_value",
+            "a not_reported row carries no value",
+        ),
+        (
+            (checks["agreement"] != "not_reported") & checks["reported_value"].isna(),
+            "reported_value",
+            "only a not_reported row has no value",
+        ),
     )
-    return [ctx.problem("cross_checks", i, field, message, checks.at[i, field]) for mask, field, message in rules for i in checks.index[mask]]
+    return [
+        ctx.problem("cross_checks", i, field, message, checks.at[i, field])
+        for mask, field, message in rules
+        for i in checks.index[mask]
+    ]
 
 
 def statement_named_as_printed(ctx: Context) -> list[Problem]:
@@ -274,7 +345,9 @@ def statement_named_as_printed(ctx: Context) -> list[Problem]:
     stats, texts = ctx.tables["statistics"], ctx.snapshot_of()
     problems = []
     for i, s in ctx.tables["statements"].iterrows():
-        quoted = [texts[sid] for sid in stats.loc[stats["statement_id"] == s.statement_id, "source_id"].unique() if sid in texts]
+        quoted = [
+            texts[sid] for sid in stats.loc[stats["statement_id"] == s.statement_id, "source_id"].unique() if sid in texts
+        ]
         for field in ("claimant", "claimant_role", "event", "event_location"):
             if quoted and not any(s[field] in text for text in quoted):
                 problems.append(ctx.problem("statements", i, field, "must be worded as the snapshot words it", s[field]))

@@ -21,7 +21,8 @@ MAX_JSON_DEPTH = 32  # nesting of arrays and objects; ours reach 6
 MAX_CELL_CHARS = 16 * 2**20  # the largest CSV cell: a 1 MB cell validates
 # Standard profiles are named by URL but never fetched: Frictionless and the checkers know them.
 OFFICIAL_PROFILES = frozenset(
-    f"https://datapackage.org/profiles/2.0/{name}.json" for name in ("datapackage", "dataresource", "tableschema", "tabledialect")
+    f"https://datapackage.org/profiles/2.0/{name}.json"
+    for name in ("datapackage", "dataresource", "tableschema", "tabledialect")
 )
 _HERE = Path(__file__).resolve().parent
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)

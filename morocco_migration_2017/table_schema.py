@@ -85,7 +85,7 @@ def backtracking_reason(pattern: str) -> str | None:
             if name in ("GROUPREF", "GROUPREF_EXISTS", "ASSERT", "ASSERT_NOT"):
                 return "back-references and look-arounds are not allowed"
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                low, high, body = arg
+                _, high, body = arg
                 many = high > 1
                 unbounded += high == _parser.MAXREPEAT
                 if high != _parser.MAXREPEAT and high > MAX_REPEAT:
@@ -115,7 +115,9 @@ def _field_problems(schema_path: str, fields: Any) -> list[Problem]:
         for pattern in patterns(field):
             reason = backtracking_reason(pattern) if isinstance(pattern, str) else "pattern must be a string"
             if reason:
-                problems.append(Problem("files", schema_path, f"pattern refused: {reason}", field=field["name"], value=pattern))
+                problems.append(
+                    Problem("files", schema_path, f"pattern refused: {reason}", field=field["name"], value=pattern)
+                )
     return problems
 
 
@@ -129,18 +131,32 @@ def _entry_problems(entry: dict[str, Any]) -> list[Problem]:
         found.append(("encoding", "the package's files are UTF-8; declare encoding utf-8"))
     if entry.get("type") != "table":
         found.append(("type", "every resource of this package is a table ('type': 'table')"))
-    return [Problem("files", DESCRIPTOR, f"resource {name!r}: {key}: {why}", field=key, value=entry.get(key)) for key, why in found if why]
+    return [
+        Problem("files", DESCRIPTOR, f"resource {name!r}: {key}: {why}", field=key, value=entry.get(key))
+        for key, why in found
+        if why
+    ]
 
 
 def inspect_package(root: Path, descriptor: dict[str, Any]) -> tuple[dict[str, Resource], list[Problem]]:
     """Every table resource with its schema read, and the problems of the descriptor and schema files."""
-    problems = [Problem("files", DESCRIPTOR, f"{key}: {url_reason(descriptor[key])}", field=key) for key in ("$schema", "profile") if url_reason(descriptor.get(key))]
+    problems = [
+        Problem("files", DESCRIPTOR, f"{key}: {url_reason(descriptor[key])}", field=key)
+        for key in ("$schema", "profile")
+        if url_reason(descriptor.get(key))
+    ]
     resources: dict[str, Resource] = {}
     for entry in descriptor["resources"]:
         found = _entry_problems(entry)
         problems += found
         if found or not isinstance(entry.get("name"), str) or entry["name"] in resources:
-            problems += [] if found else [Problem("files", DESCRIPTOR, "every resource needs a unique name", field="name", value=entry.get("name"))]
+            problems += (
+                []
+                if found
+                else [
+                    Problem("files", DESCRIPTOR, "every resource needs a unique name", field="name", value=entry.get("name"))
+                ]
+            )
             continue
         try:
             schema = read_json(root, entry["schema"])
@@ -149,7 +165,9 @@ def inspect_package(root: Path, descriptor: dict[str, Any]) -> tuple[dict[str, R
             continue
         fields = schema.get("fields") if isinstance(schema, dict) else None
         schema_problems = _field_problems(entry["schema"], fields) + [
-            Problem("files", entry["schema"], f"{key}: {url_reason(schema[key])}", field=key) for key in ("$schema",) if url_reason(schema.get(key))
+            Problem("files", entry["schema"], f"{key}: {url_reason(schema[key])}", field=key)
+            for key in ("$schema",)
+            if url_reason(schema.get(key))
         ]
         problems += schema_problems
         if not schema_problems:

@@ -105,7 +105,9 @@ def _pin_problems(package: Package) -> list[Problem]:
 
 def files_stage(package: Package) -> list[Problem]:
     package.resources, problems = inspect_package(package.root, package.descriptor)
-    problems += [Problem("files", DESCRIPTOR, f"resource {name!r} is missing") for name in TABLES if name not in package.resources]
+    problems += [
+        Problem("files", DESCRIPTOR, f"resource {name!r} is missing") for name in TABLES if name not in package.resources
+    ]
     for resource in package.resources.values():
         try:
             package.files[resource.name] = read_file(package.root, resource.path)
@@ -192,7 +194,11 @@ def validate_package(root: str | Path | None = None, timeout: float = TIMEOUT_SE
             report.problems.append(Problem(name, DESCRIPTOR, message))
         report.seconds[name] = time.perf_counter() - started
     report.row_counts = {name: len(frame) for name, frame in package.tables.items()}
-    report.snapshots = {path: source["hash"] for source in sources_of(package.descriptor) if (path := source.get("path")) in package.snapshots}
+    report.snapshots = {
+        path: source["hash"]
+        for source in sources_of(package.descriptor)
+        if (path := source.get("path")) in package.snapshots
+    }
     return report
 
 

@@ -85,7 +85,9 @@ def derived_changes(root: Path, rehash: bool = False) -> dict[Path, bytes]:
     statistics = _table(stat_rows)
     for statistic in statistics:
         if statistic["source_id"] not in texts:
-            raise MaintenanceError(f"statistics.csv: {statistic['statistic_id']}: source {statistic['source_id']!r} has no snapshot")
+            raise MaintenanceError(
+                f"statistics.csv: {statistic['statistic_id']}: source {statistic['source_id']!r} has no snapshot"
+            )
         statistic["quote_start"], statistic["quote_end"] = _offsets(statistic, texts[statistic["source_id"]])
     candidates = {
         root / DESCRIPTOR: (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),

@@ -17,6 +17,7 @@ from _maintenance import atomic_write
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_hooks"))  # the docs renderer lives beside the docs hook
 from site_render import read_tables, statistics_table  # noqa: E402
+
 START, END = "<!-- statistics-table:start -->", "<!-- statistics-table:end -->"
 
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from edits import ROOT, copy_package
+
+sys.path.insert(0, str(ROOT / "scripts"))  # the maintenance helpers live there, outside the package
 
 
 def _fingerprint() -> dict[str, str]:

@@ -75,23 +75,13 @@ def values_match_value_mentions(root: Path) -> list[str]:
 
 
 def hashes_agree(root: Path) -> list[str]:
-    data = (root / "data" / "sources" / f"{SNAPSHOT_ID}.txt").read_bytes()
-    sha, size = hashlib.sha256(data).hexdigest(), len(data)
     source = next(r for r in rows(root, "sources") if r["source_id"] == SNAPSHOT_ID)
+    data = (root / source["snapshot_path"]).read_bytes()
+    sha, size = hashlib.sha256(data).hexdigest(), len(data)
     descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    resource = next(r for r in descriptor["resources"] if r["name"] == SNAPSHOT_ID)
-    claims = {
-        "sources.csv sha256": source["snapshot_sha256"],
-        "sources.csv bytes": source["snapshot_bytes"],
-        "datapackage.json hash": resource["hash"],
-        "datapackage.json bytes": str(resource["bytes"]),
-    }
-    truth = {
-        "sources.csv sha256": sha,
-        "sources.csv bytes": str(size),
-        "datapackage.json hash": f"sha256:{sha}",
-        "datapackage.json bytes": str(size),
-    }
+    pin = next(s for s in descriptor["sources"] if s["path"] == source["snapshot_path"])
+    claims = {"datapackage.json hash": pin["hash"], "datapackage.json bytes": str(pin["bytes"])}
+    truth = {"datapackage.json hash": f"sha256:{sha}", "datapackage.json bytes": str(size)}
     return [f"{key}: {claims[key]} != {truth[key]}" for key in claims if claims[key] != truth[key]]
 
 

@@ -52,21 +52,26 @@ def test_statement_day_was_a_tuesday() -> None:
     assert datetime.date.fromisoformat(STATEMENT_DAY).strftime("%A") == "Tuesday"
 
 
-@pytest.mark.parametrize("row", pc.rows(ROOT, "statistics"), ids=lambda r: r["statistic_id"])
-def test_inferred_statement_date_is_marked(row: dict[str, str]) -> None:
+def test_inferred_statement_date_is_marked_once_on_the_statement() -> None:
     assert STATEMENT_DAY not in pc.snapshot(ROOT) and "14 November" not in pc.snapshot(ROOT)
-    assert row["claim_date"] == STATEMENT_DAY
-    assert "claim_date" in row["inferred_fields"].split()
-    assert "inferred" in row["notes"] and "Tuesday" in row["notes"]
-    if row["period_end"]:
-        assert "period_end" in row["inferred_fields"].split()
+    (statement,) = pc.rows(ROOT, "statements")
+    assert statement["claim_date"] == STATEMENT_DAY
+    assert statement["inferred_fields"].split() == ["claim_date"]
+    assert "inferred" in statement["notes"] and "Tuesday" in statement["notes"]
+
+
+@pytest.mark.parametrize("row", pc.rows(ROOT, "statistics"), ids=lambda r: r["statistic_id"])
+def test_every_statistic_is_given_in_the_statement_and_marks_its_inferred_end(row: dict[str, str]) -> None:
+    assert row["statement_id"] == pc.rows(ROOT, "statements")[0]["statement_id"]
+    if row["period_end"]:  # every period "so far" ends on the inferred statement date
+        assert row["period_end"] == STATEMENT_DAY and "period_end" in row["inferred_fields"].split()
 
 
 def test_claimant_and_event_are_named_as_the_article_names_them() -> None:
     text = pc.snapshot(ROOT)
-    for row in pc.rows(ROOT, "statistics"):
-        for field in ("claimant", "claimant_role", "event", "event_location"):
-            assert row[field] in text, field
+    (statement,) = pc.rows(ROOT, "statements")
+    for field in ("claimant", "claimant_role", "event", "event_location"):
+        assert statement[field] in text, field
 
 
 def test_headline_figures_are_not_extra_rows() -> None:

@@ -28,7 +28,7 @@ def test_quick_benchmark_writes_its_table(tmp_path: Path) -> None:
     assert all(
         c["ours"] > 0 and c["baseline"] > 0 and c["ratio"] == c["ours"] / c["baseline"] for c in report["comparisons"]
     )
-    assert {r["stage"] for r in report["scaling"]} == {"file_rules", "frictionless", "pandera", "provenance"}
+    assert {r["stage"] for r in report["scaling"]} == {"files", "frictionless", "pandera", "provenance"}
     assert report["memory"]["max_rss_mb"] > 0 and report["machine"]["cores"] >= 1
     assert "ratio" in result.stdout.splitlines()[0]
 
@@ -37,4 +37,4 @@ def test_published_results_have_every_figure() -> None:
     published = json.loads((ROOT / "benchmarks/results/latest.json").read_text())
     assert published["repeat"] >= 5
     assert sorted({r["rows"] for r in published["scaling"]}) == [1002, 10002, 100002]
-    assert {e["stage"] for e in published["exponents"]} == {"file_rules", "frictionless", "pandera", "provenance"}
+    assert {e["stage"] for e in published["exponents"]} == {"files", "frictionless", "pandera", "provenance"}

@@ -41,4 +41,4 @@ def test_every_statistic_is_compared_with_every_other_report() -> None:
 def test_other_reports_have_no_snapshot() -> None:
     for row in pc.rows(ROOT, "sources"):
         if row["source_role"] == "cross_check":
-            assert row["snapshot_path"] == row["snapshot_sha256"] == row["snapshot_bytes"] == ""
+            assert row["snapshot_path"] == ""

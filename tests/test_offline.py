@@ -65,7 +65,7 @@ def test_load_works_offline(offline_env: dict[str, str], tmp_path: Path) -> None
     result = run(
         offline_env, sys.executable, "-c", "import morocco_migration_2017 as mm; print(len(mm.load_all()))", cwd=tmp_path
     )
-    assert result.returncode == 0 and result.stdout.strip() == "5", result.stderr
+    assert result.returncode == 0 and result.stdout.strip() == "6", result.stderr
 
 
 def test_validate_works_offline(offline_env: dict[str, str]) -> None:

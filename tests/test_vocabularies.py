@@ -33,6 +33,7 @@ def test_descriptor_source_is_the_primary_source_row() -> None:
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     rows = csv.DictReader(io.StringIO((ROOT / "data/sources.csv").read_text(encoding="utf-8"), newline=""))
     primary = next(r for r in rows if r["source_role"] == "primary")
-    (source,) = descriptor["sources"]
+    source, pin = descriptor["sources"]
+    assert pin["path"] == primary["snapshot_path"]
     assert source["path"] == primary["url"]
     assert primary["title"] in source["title"] and primary["publisher"] in source["title"]

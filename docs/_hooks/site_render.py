@@ -98,7 +98,7 @@ def _constraints(field: dict[str, Any]) -> str:
             labels = category_labels(field)
             arg = ", ".join(f"{v}" + (f" ({labels[v]})" if v in labels else "") for v in arg)
         shown.append(f"{name}: {arg}" if name != "unique" else "unique")
-    return _cell("; ".join(shown))
+    return escape("; ".join(map(str, shown)))
 
 
 def _keys(resource: Resource) -> list[str]:
@@ -132,16 +132,21 @@ def data_dictionary(root: Path, tables: dict[str, list[Record]]) -> str:
             "",
             *_keys(resource),
             "",
-            "| Field | Type | Required | Constraints | Description | Example |",
-            "|---|---|---|---|---|---|",
         ]
         for field in resource.fields:
-            required = "yes" if field.get("constraints", {}).get("required") else "no"
-            parts.append(
-                f'| <code class="field" data-table="{name}" id="{name}-{field["name"]}">{field["name"]}</code>'
-                f" | {field['type']} | {required} | {_constraints(field)} | {_cell(field.get('description', ''))}"
-                f" | {_cell(_example(field, tables[name]))} |"
-            )
+            required = "required" if field.get("constraints", {}).get("required") else "optional"
+            rules, example = _constraints(field), _example(field, tables[name])
+            parts += [
+                '<div class="field-card">',
+                f'<p><code class="field" data-table="{name}" id="{name}-{field["name"]}">{field["name"]}</code>'
+                f" · {field['type']} · {required}</p>",
+                f"<p>{escape(field.get('description', ''))}</p>",
+                f'<p class="field-rules">{"Rules: " + rules if rules else "No further rules."}'
+                + (f" Example: <code>{escape(example)}</code>" if example else "")
+                + "</p>",
+                "</div>",
+                "",
+            ]
         parts.append("")
     return "\n".join(parts)
 
@@ -323,9 +328,9 @@ def cross_checks_page(tables: dict[str, list[Record]], prefix: str) -> str:
     ]
     stats = {s["statistic_id"]: s for s in tables["statistics"]}
     for c in tables["cross_checks"]:
-        gives = reported_text(c)
+        gives, value = reported_text(c), value_text(stats[c["statistic_id"]], tables)
         lines.append(
-            f"| [{c['statistic_id']}]({prefix}{c['statistic_id']}.md) ({_cell(value_text(stats[c['statistic_id']], tables))})"
+            f"| [{c['statistic_id']}]({prefix}{c['statistic_id']}.md) ({_cell(value)})"
             f" | {_cell(sources[c['source_id']]['short_name'])} | {_cell(gives)} | **{c['agreement']}** | "
             f"{_cell(c['difference'])} |"
         )
