@@ -44,8 +44,8 @@ class Package:
         article = self.descriptor["sources"][0]
         return (
             f"{self.descriptor['contributors'][0]['title']} ({self.created.year}). {self.descriptor['title']}, version "
-            f"{self.descriptor['version']} ({self.descriptor['id']}). Cite the original article as well: {article['title']}, "
-            f"{article['path']}"
+            f"{self.descriptor['version']} ({self.descriptor['id']}). "
+            f"Cite the original article as well: {article['title']}, {article['path']}"
         )
 
 

@@ -273,6 +273,6 @@ def test_datasette_reads_what_this_test_writes_as_well(tmp_path: Path) -> None:
     descriptor = json.loads((broken / "datapackage.json").read_text())
     descriptor["resources"].append({"name": "snap", "type": "text", "path": "data/sources/northafricapost-20703.txt"})
     (broken / "datapackage.json").write_text(json.dumps(descriptor))
-    with pytest.raises(Exception, match="CREATE TABLE|snap"):
+    with pytest.raises(Exception, match=r"CREATE TABLE|snap"):
         Package(str(broken / "datapackage.json")).publish(f"sqlite:///{tmp_path / 'x.db'}")
     shutil.rmtree(broken)

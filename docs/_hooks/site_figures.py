@@ -35,8 +35,9 @@ def figure_cards(tables: dict[str, list[Record]], prefix: str) -> str:
     cards = []
     for s in tables["statistics"]:
         label, unit = labels[s["indicator_id"]]
+        ident = escape(s["statistic_id"])
         cards.append(
-            f'<a class="figure-card" href="{prefix}{escape(s["statistic_id"])}/" data-statistic="{escape(s["statistic_id"])}">'
+            f'<a class="figure-card" href="{prefix}{ident}/" data-statistic="{ident}">'
             f'<span class="figure-value">{escape(spoken_value(s, tables))}</span>'
             f'<span class="figure-what">{escape(label)}{"" if unit == "USD" else f" ({escape(unit)})"}</span>'
             f'<span class="figure-when">{escape(period_words(s))} · {escape(s["area"])}</span></a>'
@@ -86,8 +87,10 @@ def timeline_svg(tables: dict[str, list[Record]]) -> str:
             )
     legend_y = height - 30
     parts += [
-        f'<circle cx="8" cy="{legend_y}" r="5" class="end printed"/><text x="18" y="{legend_y + 4}">end printed in the article</text>',
-        f'<circle cx="210" cy="{legend_y}" r="5" class="end inferred"/><text x="220" y="{legend_y + 4}">end inferred (see notes)</text>',
+        f'<circle cx="8" cy="{legend_y}" r="5" class="end printed"/>',
+        f'<text x="18" y="{legend_y + 4}">end printed in the article</text>',
+        f'<circle cx="210" cy="{legend_y}" r="5" class="end inferred"/>',
+        f'<text x="220" y="{legend_y + 4}">end inferred (see notes)</text>',
         f'<rect x="400" y="{legend_y - 7}" width="40" height="14" fill="url(#open-start)"/>'
         f'<text x="446" y="{legend_y + 4}">no start given</text>',
         "</svg>",

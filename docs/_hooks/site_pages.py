@@ -79,7 +79,8 @@ def downloads_page(downloads: list[dict[str, Any]]) -> str:
     ]
     for d in downloads:
         lines.append(
-            f"| [{d['name']}]({d['url']}) | {d['kind']} | {d['bytes']:,} bytes | <code>{d['sha256']}</code> | {d['purpose']} |"
+            f"| [{d['name']}]({d['url']}) | {d['kind']} | {d['bytes']:,} bytes "
+            f"| <code>{d['sha256']}</code> | {d['purpose']} |"
         )
     return "\n".join([*lines, "", "See [Use it with…](use-it-with.md) for how each tool opens them.", ""])
 
