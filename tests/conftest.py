@@ -32,3 +32,15 @@ def real_data_untouched() -> Iterator[None]:
 @pytest.fixture
 def package_copy(tmp_path: Path) -> Path:
     return copy_package(tmp_path / "package")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The docs site, built once (strictly) for every test that reads it: the docs, JSON-LD and browser tests."""
+    from site_build import build_site
+
+    out = tmp_path_factory.mktemp("site")
+    result = build_site(ROOT, out)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return out

@@ -15,7 +15,6 @@ import pytest
 
 import plain_checks as pc
 from edits import ROOT
-from site_build import build_site
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -42,9 +41,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = tmp_path_factory.mktemp("site")
-    assert build_site(ROOT, site).returncode == 0
+def base_url(site: Path) -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -74,8 +71,9 @@ def requests_seen(browser: object) -> Iterator[list[str]]:
     browser.remove_listener("request", record)  # type: ignore[attr-defined]
 
 
-def open_page(browser: object, url: str) -> object:
+def open_page(browser: object, url: str, width: int = 1280, height: int = 800) -> object:
     page = browser.new_page()  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": width, "height": height})
     page.goto(url, wait_until="networkidle")
     return page
 
@@ -110,4 +108,36 @@ def test_statistic_page_shows_its_quote_highlighted(browser: object, base_url: s
     page = open_page(browser, f"{base_url}/statistics/{row['statistic_id']}/")
     mark = page.locator("mark.quote")
     assert mark.count() == 1 and mark.inner_text() == row["quote"] and mark.is_visible()
-    assert row["claimant"] in page.locator("article").inner_text()
+    assert pc.rows(ROOT, "statements")[0]["claimant"] in page.locator("article").inner_text()
+
+
+def test_phone_front_page_shows_all_six_values_before_the_first_heading(browser: object, base_url: str) -> None:
+    page = open_page(browser, f"{base_url}/", 390, 844)
+    cards = page.locator("a.figure-card")
+    assert cards.count() == len(pc.rows(ROOT, "statistics"))
+    first_h2 = page.locator("article h2").first.bounding_box()
+    for i in range(cards.count()):
+        value = cards.nth(i).locator(".figure-value")
+        box = value.bounding_box()
+        assert value.is_visible() and value.inner_text().strip()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] < first_h2["y"]
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    hrefs = [cards.nth(i).get_attribute("href") for i in range(cards.count())]
+    assert hrefs == [f"statistics/{r['statistic_id']}/" for r in pc.rows(ROOT, "statistics")]
+    timeline = page.locator("svg.timeline")
+    assert timeline.is_visible() and timeline.bounding_box()["height"] > 50
+    assert page.locator("svg.timeline rect").count() >= 4 and page.locator("svg.timeline circle.inferred").count() >= 5
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "front-page-390.png"), full_page=True)
+
+
+def test_data_dictionary_has_no_overflowing_table_at_desktop_width(browser: object, base_url: str) -> None:
+    page = open_page(browser, f"{base_url}/data-dictionary/", 1280, 800)
+    overflowing = page.evaluate(
+        """() => [...document.querySelectorAll('article table, article .field-card')]
+              .filter(el => el.scrollWidth > el.parentElement.clientWidth + 1).length"""
+    )
+    assert overflowing == 0
+    assert page.locator("article .field-card").count() == sum(
+        len(json.loads(p.read_text())["fields"]) for p in (ROOT / "schemas").glob("*.json")
+    )

@@ -205,7 +205,7 @@ def test_duckdb_and_polars_read_every_csv(table: str, shipped: Path) -> None:
     import polars as pl
 
     expected = len(mm.load(table))
-    assert duckdb.sql(f"SELECT count(*) FROM read_csv_auto('{shipped / 'data' / table}.csv')").fetchone()[0] == expected
+    assert duckdb.sql(f"SELECT count(*) FROM read_csv_auto('{shipped / 'data' / table}.csv')").fetchall()[0][0] == expected
     assert pl.read_csv(shipped / "data" / f"{table}.csv").height == expected
 
 
@@ -220,10 +220,10 @@ def test_one_type_per_column_in_every_tool(shipped: Path, frictionless_db: Path)
     }
     with sqlite3.connect(frictionless_db) as db:
         kinds["sqlite"] = db.execute("SELECT DISTINCT typeof(value) FROM statistics").fetchone()[0]
-        kinds["sqlite cross_checks"] = db.execute("SELECT typeof(reported_value) FROM cross_checks LIMIT 1").fetchone()[0]
+        kinds["sqlite cross_checks"] = db.execute("SELECT typeof(reported_value) FROM cross_checks LIMIT 1").fetchall()[0][0]
     kinds["duckdb"] = duckdb.sql(
         f"SELECT typeof(value) FROM read_csv_auto('{shipped}/data/statistics.csv') LIMIT 1"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     kinds["polars"] = str(pl.read_csv(shipped / "data/statistics.csv")["value"].dtype)
     extract = run(str(BIN / "frictionless"), "extract", "--json", "datapackage.json", cwd=shipped)
     kinds["frictionless"] = type(json.loads(extract.stdout)["statistics"][0]["value"]).__name__
