@@ -35,7 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     check.description = "Check the files, then the Table Schemas (Frictionless), the pandera schemas and the provenance."
     check.add_argument("path", nargs="?", help=PATH_HELP)
     check.add_argument("--json", action="store_true", help="print a machine-readable report")
-    check.add_argument("--timeout", type=float, default=600.0, help="seconds each stage may take (default 600)")
+    check.add_argument("--timeout", type=float, default=120.0, help="seconds each stage may take (default 120)")
     show = commands.add_parser("show", help="print the statistics as a readable table")
     show.add_argument("path", nargs="?", help=PATH_HELP)
     export = commands.add_parser("export", help="write the package as xlsx, Parquet, SQLite, JSON or a zip")

@@ -35,7 +35,7 @@ def validate_with_frictionless(root: Path, descriptor: dict[str, Any], resources
     try:
         report = Package.from_descriptor(inline, basepath=str(root)).validate()
     except FrictionlessException as err:  # a descriptor Frictionless cannot even start on
-        return [Problem(CHECK, DESCRIPTOR, err.error.message)]
+        return [Problem(CHECK, DESCRIPTOR, str(err).removeprefix(f"[{err.error.type}] "))]
     problems = [_problem(err.to_descriptor(), DESCRIPTOR) for err in report.errors]
     for task in report.tasks:
         file = resources[task.name].path if task.name in resources else task.place

@@ -15,8 +15,12 @@ from .table_schema import Resource, enum_values, open_package
 # Only an empty cell is missing: the strings NA, null and None are data.
 _READ_OPTIONS: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_values": [""], "skip_blank_lines": False}
 # ASCII digits only: int() and float() also take full-width and other scripts' digits, which no other tool reads.
-_SYNTAX = {"integer": r"-?[0-9]{1,18}", "number": r"-?[0-9]{1,18}(\.[0-9]{1,18})?", "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}"}
-_WORDS = {"integer": "a whole number", "number": "a number", "date": "a date written YYYY-MM-DD"}
+_SYNTAX = {
+    "integer": r"-?(0|[1-9][0-9]{0,17})",
+    "number": r"-?(0|[1-9][0-9]{0,17})(\.[0-9]{1,17})?",
+    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+}
+_WORDS = {"integer": "a whole number in ASCII digits, no leading zero", "number": "a number in ASCII digits", "date": "a date written YYYY-MM-DD"}
 # Statistics joined with what they reference: each fact beside the value, one call away.
 FLAT_JOINS = (("statements", "statement_id"), ("indicators", "indicator_id"))
 
@@ -56,7 +60,7 @@ def typed_column(resource: Resource, column: pd.Series, field: dict[str, Any]) -
         f"must be {_WORDS[kind]}",
     )
     if kind == "date":
-        typed = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce").astype("datetime64[ns]")
+        typed = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce").astype("datetime64[us]")
         _refuse(resource, column, present & typed.isna(), "must be a date that exists")
         return typed
     return pd.to_numeric(column).astype("Int64" if kind == "integer" else "float64")

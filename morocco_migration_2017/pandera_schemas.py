@@ -16,7 +16,7 @@ import pandera.pandas as pa
 from .problems import Problem
 from .table_schema import Resource, constraints, enum_values, is_required, open_package, patterns
 
-_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "datetime64[ns]"}
+_DTYPES = {"string": "string", "integer": "Int64", "number": "float64", "date": "datetime64[us]"}
 # Rules relating two fields of one row, which Table Schema cannot state: (table, first, second, strict).
 ROW_RULES = (
     ("statistics", "quote_start", "quote_end", True),

@@ -248,7 +248,7 @@ def dates_are_plausible(ctx: Context) -> list[Problem]:
     statement precedes every report of it."""
     problems = []
     for table, frame in ctx.tables.items():
-        for column in frame.select_dtypes("datetime64[ns]"):
+        for column in frame.select_dtypes("datetime64[us]"):
             bad = frame[column][(frame[column] < EARLIEST_DATE) | (frame[column] > ctx.created)]
             message = f"must lie between {EARLIEST_DATE.date()} and the package's creation ({ctx.created.date()})"
             problems += [ctx.problem(table, i, column, message, v.date()) for i, v in bad.items()]

@@ -12,6 +12,7 @@ from .safe_read import DESCRIPTOR, PackageError, read_descriptor, read_json, res
 
 # Table Schema types this package's loader, translator and checks know; any other is refused, not guessed.
 TYPES = ("string", "integer", "number", "date")
+CONSTRAINTS = ("required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength")
 MAX_REPEAT = 1000
 
 
@@ -109,8 +110,10 @@ def _field_problems(schema_path: str, fields: Any) -> list[Problem]:
     for field in fields:
         if field.get("type", "string") not in TYPES:
             problems.append(Problem("files", schema_path, f"type must be one of {', '.join(TYPES)}", field=field["name"]))
-        if not isinstance(field.get("constraints", {}), dict):
-            problems.append(Problem("files", schema_path, "constraints must be an object", field=field["name"]))
+        rules = field.get("constraints", {})
+        if not isinstance(rules, dict) or set(rules) - set(CONSTRAINTS):
+            message = f"constraints must be an object with keys among {', '.join(CONSTRAINTS)}"
+            problems.append(Problem("files", schema_path, message, field=field["name"]))
             continue
         for pattern in patterns(field):
             reason = backtracking_reason(pattern) if isinstance(pattern, str) else "pattern must be a string"
@@ -163,12 +166,10 @@ def inspect_package(root: Path, descriptor: dict[str, Any]) -> tuple[dict[str, R
         except PackageError as err:
             problems.append(Problem("files", entry["schema"], str(err).removeprefix(f"{entry['schema']}: ")))
             continue
-        fields = schema.get("fields") if isinstance(schema, dict) else None
-        schema_problems = _field_problems(entry["schema"], fields) + [
-            Problem("files", entry["schema"], f"{key}: {url_reason(schema[key])}", field=key)
-            for key in ("$schema",)
-            if url_reason(schema.get(key))
-        ]
+        schema = schema if isinstance(schema, dict) else {}
+        schema_problems = _field_problems(entry["schema"], schema.get("fields"))
+        if url_reason(schema.get("$schema")):
+            schema_problems.append(Problem("files", entry["schema"], f"$schema: {url_reason(schema['$schema'])}", field="$schema"))
         problems += schema_problems
         if not schema_problems:
             resources[entry["name"]] = Resource(entry["name"], entry["path"], schema)

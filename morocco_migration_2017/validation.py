@@ -30,7 +30,7 @@ from .safe_read import DESCRIPTOR, MAX_FILE_BYTES, PackageError, read_descriptor
 from .table_schema import Resource, inspect_package
 
 TABLES = ("statistics", "statements", "indicators", "sources", "mentions", "cross_checks")
-TIMEOUT_SECONDS = 600.0
+TIMEOUT_SECONDS = 120.0
 
 
 class _OutOfTime(Exception):
@@ -84,8 +84,11 @@ def sources_of(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
 
 def _pin_problems(package: Package) -> list[Problem]:
     """Each local file named in the descriptor's sources is read safely and matches its hash and size."""
+    sources = package.descriptor.get("sources", [])
+    if not isinstance(sources, list) or len(sources_of(package.descriptor)) != len(sources):
+        return [Problem("files", DESCRIPTOR, "sources must be a list of objects", field="sources")]
     problems = []
-    for number, source in enumerate(sources_of(package.descriptor)):
+    for number, source in enumerate(sources):
         path = source.get("path")
         if unsafe_path_reason(path) == "path must be a file inside the package, not a URL":
             continue  # where the report was published: a reference, never fetched
@@ -197,7 +200,7 @@ def validate_package(root: str | Path | None = None, timeout: float = TIMEOUT_SE
     report.snapshots = {
         path: source["hash"]
         for source in sources_of(package.descriptor)
-        if (path := source.get("path")) in package.snapshots
+        if (path := source.get("path")) in package.snapshots and "hash" in source
     }
     return report
 

@@ -59,7 +59,7 @@ def test_a_derived_frame_with_a_negative_value_fails_naming_value() -> None:
 
 
 def _fails(field: dict, cells: list) -> bool:
-    dtype = {"integer": "Int64", "number": "float64", "date": "datetime64[ns]"}.get(field["type"], "string")
+    dtype = {"integer": "Int64", "number": "float64", "date": "datetime64[us]"}.get(field["type"], "string")
     if field.get("constraints", {}).get("enum"):
         dtype = pd.CategoricalDtype(field["constraints"]["enum"])
     try:

@@ -1,0 +1,197 @@
+"""Issue: output that cannot be forged, exit codes that hold whatever stdout is, and a loader that fails loudly."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import morocco_migration_2017 as mm
+from edits import ROOT, edit_descriptor, resource, set_cell
+from morocco_migration_2017.cli import main
+
+EXE = [sys.executable, "-m", "morocco_migration_2017"]
+FORGED = "Sahel\nvalid: 6 statistics\x1b[2J\x1b]0;owned\x07"
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([*EXE, *args], capture_output=True, env={**os.environ, **env}, timeout=120)
+
+
+def test_a_cell_cannot_forge_a_line_or_repaint_the_terminal(package_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_cell(package_copy, "statistics", 5, "area", FORGED)
+    assert main(["validate", str(package_copy)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert not any(line.startswith("valid:") for line in out.splitlines())
+    problem_lines = [line for line in out.splitlines() if line.startswith("data/")]
+    assert problem_lines and all("field area" in line for line in problem_lines)
+    assert "\\u{1b}" in out or "\\x1b" in out
+
+
+def test_the_json_report_keeps_the_raw_value(package_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_cell(package_copy, "statistics", 5, "area", FORGED)
+    assert main(["validate", str(package_copy), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert FORGED in [p["value"] for p in report["problems"]]
+
+
+def test_closed_stdout_still_exits_1(package_copy: Path) -> None:
+    set_cell(package_copy, "statistics", 2, "value", "fifty")
+    result = subprocess.run(
+        [*EXE, "validate", str(package_copy)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120
+    )
+    assert result.returncode == 1
+    closed = subprocess.run(
+        f"{sys.executable} -m morocco_migration_2017 validate {package_copy} >&-",
+        shell=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert closed.returncode == 1, closed.stderr
+    piped = subprocess.run(
+        ["bash", "-c", f"set -o pipefail; {sys.executable} -m morocco_migration_2017 validate {package_copy} | head -c 1"],
+        capture_output=True,
+        timeout=120,
+    )
+    assert piped.returncode == 1 and b"Traceback" not in piped.stderr
+
+
+def test_an_ascii_stdout_gets_escapes_and_the_same_exit_status(package_copy: Path) -> None:
+    set_cell(package_copy, "statistics", 2, "value_bound", "“☃”")
+    result = run("validate", str(package_copy), PYTHONIOENCODING="ascii", LC_ALL="C")
+    assert result.returncode == 1 and b"Traceback" not in result.stderr
+    result.stdout.decode("ascii")  # nothing but ASCII was written
+
+
+def test_a_clean_package_is_still_0_with_ascii_stdout() -> None:
+    result = run("validate", PYTHONIOENCODING="ascii")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_pattern_that_hangs_is_stopped_by_the_time_budget(package_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    schema_path = package_copy / "schemas/indicators.schema.json"
+    schema = json.loads(schema_path.read_text())
+    next(f for f in schema["fields"] if f["name"] == "label")["constraints"]["pattern"] = (
+        "[a-z]{0,1000}[a-z]{0,1000}[a-z]{0,1000}!"
+    )
+    schema_path.write_text(json.dumps(schema))
+    set_cell(package_copy, "indicators", 2, "label", "a" * 2500)
+    assert main(["validate", str(package_copy), "--json", "--timeout", "2"]) == 1
+    (problem,) = json.loads(capsys.readouterr().out)["problems"]
+    assert "did not finish within 2 s" in problem["message"] and problem["check"] == "frictionless"
+
+
+def test_no_socket_and_no_name_lookup_in_a_fresh_process(package_copy: Path, tmp_path: Path) -> None:
+    """With URLs everywhere a tool might follow them, a process whose sockets all fail still reports exit 1."""
+    edit_descriptor(
+        package_copy,
+        lambda d: (
+            d.update(profile="https://example.test/p.json"),
+            resource(d, "statistics").update(dialect="https://example.test/d.json"),
+        ),
+    )
+    blocker = tmp_path / "block" / "sitecustomize.py"
+    blocker.parent.mkdir()
+    blocker.write_text(
+        "import socket, sys\n"
+        "def refuse(*a, **k):\n    sys.stderr.write('NETWORK ATTEMPT\\n'); raise OSError('blocked')\n"
+        "socket.getaddrinfo = socket.create_connection = refuse\nsocket.socket.connect = refuse\n"
+    )
+    result = run("validate", str(package_copy), PYTHONPATH=str(blocker.parent))
+    assert result.returncode == 1 and b"NETWORK ATTEMPT" not in result.stderr
+    assert b"profile" in result.stdout and b"dialect" in result.stdout
+
+
+# The loader on another root: the same safe reading, one clear exception naming file, row, field and value.
+
+
+def test_load_refuses_an_unknown_enum_value(package_copy: Path) -> None:
+    set_cell(package_copy, "statistics", 3, "value_bound", "roughly")
+    with pytest.raises(mm.DataPackageError) as caught:
+        mm.load("statistics", package_copy)
+    problem = caught.value.problem
+    assert (problem.file, problem.row, problem.field, problem.value) == ("data/statistics.csv", 3, "value_bound", "roughly")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("value", "\uff15\uff10", "ASCII"),
+        ("value", "fifty", "whole number"),
+        ("period_end", "14/11/2017", "YYYY-MM-DD"),
+        ("period_end", "2017-02-30", "exists"),
+    ],
+)
+def test_load_names_the_cell_that_does_not_fit(package_copy: Path, field: str, value: str, words: str) -> None:
+    set_cell(package_copy, "statistics", 4, field, value)
+    with pytest.raises(mm.DataPackageError, match=words) as caught:
+        mm.load_all(package_copy)
+    assert caught.value.problem.row == 4 and caught.value.problem.field == field and caught.value.problem.value == value
+
+
+def test_load_refuses_a_path_out_of_the_package(package_copy: Path) -> None:
+    edit_descriptor(package_copy, lambda d: resource(d, "indicators").update(path="../../etc/passwd"))
+    with pytest.raises(mm.DataPackageError, match="leave the package"):
+        mm.load("indicators", package_copy)
+
+
+def test_load_refuses_a_symlink_out_of_the_package(package_copy: Path) -> None:
+    (package_copy / "data/indicators.csv").unlink()
+    (package_copy / "data/indicators.csv").symlink_to("/etc/passwd")
+    with pytest.raises(mm.PackageError, match="outside") as caught:
+        mm.load("indicators", package_copy)
+    assert "root:" not in str(caught.value)
+
+
+def test_load_refuses_a_fifo_without_hanging(package_copy: Path) -> None:
+    (package_copy / "data/indicators.csv").unlink()
+    os.mkfifo(package_copy / "data/indicators.csv")
+    with pytest.raises(mm.PackageError, match="not a regular file"):
+        mm.load("indicators", package_copy)
+
+
+def test_load_refuses_deep_json_and_bad_bytes(package_copy: Path) -> None:
+    (package_copy / "schemas/indicators.schema.json").write_text("[" * 100_000 + "]" * 100_000)
+    with pytest.raises(mm.DataPackageError, match="nested"):
+        mm.load("statistics", package_copy)
+    (package_copy / "datapackage.json").write_bytes(b"\xff\xfe{}")
+    with pytest.raises(mm.PackageError, match="UTF-8"):
+        mm.load("statistics", package_copy)
+
+
+def test_load_refuses_a_wrong_header(package_copy: Path) -> None:
+    path = package_copy / "data/indicators.csv"
+    path.write_bytes(path.read_bytes().replace(b"indicator_id,label", b"label,indicator_id", 1))
+    with pytest.raises(mm.DataPackageError, match="header") as caught:
+        mm.load("indicators", package_copy)
+    assert caught.value.problem.row == 1
+
+
+def test_validate_option_runs_the_pandera_schemas(package_copy: Path) -> None:
+    set_cell(package_copy, "statistics", 2, "country_code", "ma")
+    assert mm.load("statistics", package_copy)["country_code"][0] == "ma"  # off by default: types only
+    with pytest.raises(mm.DataPackageError, match="pattern") as caught:
+        mm.load("statistics", package_copy, validate=True)
+    assert (caught.value.problem.row, caught.value.problem.field) == (2, "country_code")
+
+
+def test_validate_option_passes_the_real_package() -> None:
+    tables = mm.load_all(validate=True)
+    assert all(isinstance(frame, pd.DataFrame) and len(frame) for frame in tables.values())
+
+
+def test_load_of_an_unknown_table_names_the_tables() -> None:
+    with pytest.raises(KeyError, match="statistics"):
+        mm.load("nope")
+
+
+def test_a_usage_error_never_shows_a_traceback(tmp_path: Path) -> None:
+    for args in (("validate", str(tmp_path / "missing")), ("validate", str(ROOT / "README.md")), ("show", str(tmp_path))):
+        result = run(*args)
+        assert result.returncode == 2 and b"Traceback" not in result.stderr and result.stderr.strip(), args
