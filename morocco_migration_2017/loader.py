@@ -20,7 +20,11 @@ _SYNTAX = {
     "number": r"-?(0|[1-9][0-9]{0,17})(\.[0-9]{1,17})?",
     "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
 }
-_WORDS = {"integer": "a whole number in ASCII digits, no leading zero", "number": "a number in ASCII digits", "date": "a date written YYYY-MM-DD"}
+_WORDS = {
+    "integer": "a whole number in ASCII digits, no leading zero",
+    "number": "a number in ASCII digits",
+    "date": "a date written YYYY-MM-DD",
+}
 # Statistics joined with what they reference: each fact beside the value, one call away.
 FLAT_JOINS = (("statements", "statement_id"), ("indicators", "indicator_id"))
 

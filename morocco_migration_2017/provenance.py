@@ -305,6 +305,45 @@ def inferred_fields_exist(ctx: Context) -> list[Problem]:
             unknown = [name for name in value.split() if name not in frame.columns]
             if unknown:
                 problems.append(ctx.problem(table, i, "inferred_fields", f"{unknown[0]!r} is not a field of {table}", value))
+    return problems + _unmarked_inferences(ctx)
+
+
+def _listed(value: Any) -> set[str]:
+    return set(value.split()) if isinstance(value, str) else set()
+
+
+def _unmarked_inferences(ctx: Context) -> list[Problem]:
+    """What the wording leaves unprinted must be listed as inferred: a date the snapshot does not print, the end
+    of a period that runs to an inferred statement date, and a start read from a bare year ("since 2004")."""
+    statements, texts = ctx.tables["statements"], " ".join(ctx.snapshot_of().values())
+    problems, inferred_claims = [], set()
+    for i, st in statements.iterrows():
+        day = st.claim_date
+        printed = any(
+            form in texts for form in (day.strftime("%Y-%m-%d"), f"{day.day} {day:%B %Y}", f"{day:%B} {day.day}, {day.year}")
+        )
+        if "claim_date" in _listed(st.inferred_fields):
+            inferred_claims.add(st.statement_id)
+        elif not printed:
+            problems.append(
+                ctx.problem(
+                    "statements", i, "inferred_fields", "the snapshot does not print claim_date: list it", st.inferred_fields
+                )
+            )
+    claims = statements.set_index("statement_id")["claim_date"]
+    for i, s in ctx.tables["statistics"].iterrows():
+        ends_on_claim = s.statement_id in inferred_claims and s.period_end == claims.get(s.statement_id)
+        for field, unprinted in (("period_end", ends_on_claim), ("period_start", s.period_type == "cumulative_since_date")):
+            if unprinted and field not in _listed(s.inferred_fields):
+                problems.append(
+                    ctx.problem(
+                        "statistics",
+                        i,
+                        "inferred_fields",
+                        f"{field} is not printed in the source: list it",
+                        s.inferred_fields,
+                    )
+                )
     return problems
 
 
@@ -341,7 +380,7 @@ def cross_checks_consistent(ctx: Context) -> list[Problem]:
 
 
 def statement_named_as_printed(ctx: Context) -> list[Problem]:
-    """The claimant, role, event and place are worded exactly as the snapshot words them."""
+    """The claimant, role, event and place are worded exactly as the snapshot words them, as whole words."""
     stats, texts = ctx.tables["statistics"], ctx.snapshot_of()
     problems = []
     for i, s in ctx.tables["statements"].iterrows():
@@ -349,7 +388,8 @@ def statement_named_as_printed(ctx: Context) -> list[Problem]:
             texts[sid] for sid in stats.loc[stats["statement_id"] == s.statement_id, "source_id"].unique() if sid in texts
         ]
         for field in ("claimant", "claimant_role", "event", "event_location"):
-            if quoted and not any(s[field] in text for text in quoted):
+            words = re.compile(rf"(?<!\w){re.escape(s[field])}(?!\w)")
+            if quoted and not any(words.search(text) for text in quoted):
                 problems.append(ctx.problem("statements", i, field, "must be worded as the snapshot words it", s[field]))
     return problems
 

@@ -169,7 +169,9 @@ def inspect_package(root: Path, descriptor: dict[str, Any]) -> tuple[dict[str, R
         schema = schema if isinstance(schema, dict) else {}
         schema_problems = _field_problems(entry["schema"], schema.get("fields"))
         if url_reason(schema.get("$schema")):
-            schema_problems.append(Problem("files", entry["schema"], f"$schema: {url_reason(schema['$schema'])}", field="$schema"))
+            schema_problems.append(
+                Problem("files", entry["schema"], f"$schema: {url_reason(schema['$schema'])}", field="$schema")
+            )
         problems += schema_problems
         if not schema_problems:
             resources[entry["name"]] = Resource(entry["name"], entry["path"], schema)
