@@ -69,7 +69,7 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
         pins = "; ".join(f"{path} {pin}" for path, pin in report.snapshots.items())
         lines += [f"valid: {counts}", printable(f"snapshots: {pins}")]
     else:
-        lines.append(printable(f"{len(report.problems)} problem(s) found in {report.root}"))
+        lines.append(printable(f"{len(report.problems)} problem(s) found in {report.package}"))
     return code, lines
 
 

@@ -52,11 +52,15 @@ def resolve_root(root: str | Path | None) -> Path:
     return path
 
 
+def is_url(path: object) -> bool:
+    return isinstance(path, str) and ("://" in path or path.startswith("file:"))
+
+
 def unsafe_path_reason(relpath: object) -> str | None:
     """Why a path of the descriptor may not be used, or None if it is a relative path inside the package."""
     if not isinstance(relpath, str) or not relpath:
         return "path must be a non-empty string"
-    if "://" in relpath or relpath.startswith("file:"):
+    if is_url(relpath):
         return "path must be a file inside the package, not a URL"
     if relpath.startswith(("/", "\\", "~")) or (len(relpath) > 1 and relpath[1] == ":"):
         return "path must be relative to datapackage.json, not absolute"

@@ -151,15 +151,12 @@ def inspect_package(root: Path, descriptor: dict[str, Any]) -> tuple[dict[str, R
     resources: dict[str, Resource] = {}
     for entry in descriptor["resources"]:
         found = _entry_problems(entry)
+        if not found and (not isinstance(entry.get("name"), str) or entry["name"] in resources):
+            found = [
+                Problem("files", DESCRIPTOR, "every resource needs a unique name", field="name", value=entry.get("name"))
+            ]
         problems += found
-        if found or not isinstance(entry.get("name"), str) or entry["name"] in resources:
-            problems += (
-                []
-                if found
-                else [
-                    Problem("files", DESCRIPTOR, "every resource needs a unique name", field="name", value=entry.get("name"))
-                ]
-            )
+        if found:
             continue
         try:
             schema = read_json(root, entry["schema"])
@@ -168,10 +165,8 @@ def inspect_package(root: Path, descriptor: dict[str, Any]) -> tuple[dict[str, R
             continue
         schema = schema if isinstance(schema, dict) else {}
         schema_problems = _field_problems(entry["schema"], schema.get("fields"))
-        if url_reason(schema.get("$schema")):
-            schema_problems.append(
-                Problem("files", entry["schema"], f"$schema: {url_reason(schema['$schema'])}", field="$schema")
-            )
+        why = url_reason(schema.get("$schema"))
+        schema_problems += [Problem("files", entry["schema"], f"$schema: {why}", field="$schema")] if why else []
         problems += schema_problems
         if not schema_problems:
             resources[entry["name"]] = Resource(entry["name"], entry["path"], schema)

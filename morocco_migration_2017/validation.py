@@ -8,25 +8,24 @@ A stage runs only when the stages before it found nothing, so no fault is report
 from __future__ import annotations
 
 import csv
-import hashlib
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from . import file_rules
+from .file_rules import check_csv, check_pins, sources_of
 from .frictionless_stage import validate_with_frictionless
 from .loader import read_raw, typed_table
 from .pandera_schemas import pandera_problems
 from .problems import DataPackageError, Problem
 from .provenance import Context, run_provenance_checks
-from .safe_read import DESCRIPTOR, MAX_FILE_BYTES, PackageError, read_descriptor, read_file, resolve_root, unsafe_path_reason
+from .safe_read import DESCRIPTOR, MAX_FILE_BYTES, PackageError, read_descriptor, read_file, resolve_root
 from .table_schema import Resource, inspect_package
 
 TABLES = ("statistics", "statements", "indicators", "sources", "mentions", "cross_checks")
@@ -39,35 +38,33 @@ class _OutOfTime(Exception):
 
 @dataclass
 class Report:
-    """Problems found, in stage order, and the seconds each stage took."""
+    """Problems found, in stage order, the stages skipped, and the seconds each stage took."""
 
-    root: Path
+    package: Path
     problems: list[Problem] = field(default_factory=list)
-    seconds: dict[str, float] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
         return not self.problems
 
     def as_dict(self) -> dict[str, Any]:
+        problems = [p.as_dict() for p in self.problems]
         return {
-            "package": str(self.root),
+            **asdict(self),
+            "package": str(self.package),
             "valid": self.valid,
-            "problem_count": len(self.problems),
-            "problems": [p.as_dict() for p in self.problems],
-            "skipped": self.skipped,
-            "row_counts": self.row_counts,
-            "snapshots": self.snapshots,
-            "seconds": {k: round(v, 4) for k, v in self.seconds.items()},
+            "problem_count": len(problems),
+            "problems": problems,
         }
 
 
 @dataclass
 class Package:
-    """Everything the stages read, each file read once: filled in by the stages as they pass."""
+    """Everything the stages read, each file read once, filled in by the stages as they pass."""
 
     root: Path
     descriptor: dict[str, Any]
@@ -77,52 +74,20 @@ class Package:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
-def sources_of(descriptor: dict[str, Any]) -> list[dict[str, Any]]:
-    sources = descriptor.get("sources", [])
-    return [s for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
-
-
-def _pin_problems(package: Package) -> list[Problem]:
-    """Each local file named in the descriptor's sources is read safely and matches its hash and size."""
-    sources = package.descriptor.get("sources", [])
-    if not isinstance(sources, list) or len(sources_of(package.descriptor)) != len(sources):
-        return [Problem("files", DESCRIPTOR, "sources must be a list of objects", field="sources")]
-    problems = []
-    for number, source in enumerate(sources):
-        path = source.get("path")
-        if unsafe_path_reason(path) == "path must be a file inside the package, not a URL":
-            continue  # where the report was published: a reference, never fetched
-        try:
-            data = read_file(package.root, path)
-            text = data.decode("utf-8")
-        except (PackageError, UnicodeDecodeError) as err:
-            problems.append(Problem("files", DESCRIPTOR, f"sources[{number}]: {err}", field="sources", value=path))
-            continue
-        pin = f"sha256:{hashlib.sha256(data).hexdigest()}"
-        if source.get("hash") != pin or source.get("bytes") != len(data):
-            message = f"sources[{number}]: hash and bytes must be {pin} and {len(data)}, as the file is"
-            problems.append(Problem("files", path, message, field="hash", value=source.get("hash")))
-        package.snapshots[path] = text
-    return problems
-
-
 def files_stage(package: Package) -> list[Problem]:
     package.resources, problems = inspect_package(package.root, package.descriptor)
-    problems += [
-        Problem("files", DESCRIPTOR, f"resource {name!r} is missing") for name in TABLES if name not in package.resources
-    ]
+    problems += [Problem("files", DESCRIPTOR, f"resource {t!r} is missing") for t in TABLES if t not in package.resources]
     for resource in package.resources.values():
         try:
             package.files[resource.name] = read_file(package.root, resource.path)
+            problems += check_csv(resource.path, package.files[resource.name])
         except PackageError as err:
             problems.append(Problem("files", resource.path, str(err).removeprefix(f"{resource.path}: ")))
-            continue
-        problems += file_rules.check_csv(resource.path, package.files[resource.name])
     try:
         pd.Timestamp(package.descriptor.get("created", "now"))
     except (ValueError, TypeError):
         problems.append(Problem("files", DESCRIPTOR, "created must be an ISO 8601 date-time", field="created"))
-    return problems + _pin_problems(package)
+    return problems + check_pins(package.root, package.descriptor, package.snapshots)
 
 
 def frictionless_stage(package: Package) -> list[Problem]:
@@ -135,15 +100,10 @@ def pandera_stage(package: Package) -> list[Problem]:
     for name, resource in package.resources.items():
         try:
             package.tables[name] = typed_table(resource, read_raw(package.files[name], resource))
+            problems += pandera_problems(resource, package.tables[name])
         except DataPackageError as err:  # a cell Frictionless accepts but pandas would not type the same way
-            problems.append(Problem("pandera", *_located(err.problem)))
-            continue
-        problems += pandera_problems(resource, package.tables[name])
+            problems.append(replace(err.problem, check="pandera"))
     return problems
-
-
-def _located(problem: Problem) -> tuple[Any, ...]:
-    return problem.file, problem.message, problem.row, problem.field, problem.value
 
 
 def provenance_stage(package: Package) -> list[Problem]:
@@ -195,13 +155,10 @@ def validate_package(root: str | Path | None = None, timeout: float = TIMEOUT_SE
         except _OutOfTime:
             message = f"did not finish within {timeout:g} s (a schema pattern that backtracks, or a file too large?)"
             report.problems.append(Problem(name, DESCRIPTOR, message))
-        report.seconds[name] = time.perf_counter() - started
+        report.seconds[name] = round(time.perf_counter() - started, 4)
     report.row_counts = {name: len(frame) for name, frame in package.tables.items()}
-    report.snapshots = {
-        path: source["hash"]
-        for source in sources_of(package.descriptor)
-        if (path := source.get("path")) in package.snapshots and "hash" in source
-    }
+    pins = [(s.get("path"), s.get("hash")) for s in sources_of(package.descriptor)]
+    report.snapshots = {path: pin for path, pin in pins if path in package.snapshots and pin}
     return report
 
 
