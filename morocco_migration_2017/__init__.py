@@ -25,6 +25,10 @@ def __getattr__(name: str) -> Any:
         from .pandera_schemas import schema
 
         return schema
+    if name == "export":  # needs the [export] extra
+        from .export import export
+
+        return export
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -36,6 +40,7 @@ __all__ = [
     "load",
     "load_all",
     "load_flat",
+    "export",
     "schema",
     "table_names",
 ]

@@ -17,14 +17,17 @@ import sys
 from pathlib import Path
 
 from _maintenance import atomic_write
+from morocco_migration_2017.safe_read import read_descriptor, read_file
+from morocco_migration_2017.table_schema import package_files
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "tests" / "fixtures" / "release-hashes.json"
 
 
 def release_files(root: Path) -> dict[str, str]:
-    paths = [root / "datapackage.json", *(root / "data").rglob("*"), *(root / "schemas").glob("*.json")]
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(paths) if p.is_file()}
+    """The sha256 of every file of the package (descriptor, data, schemas, snapshots), read safely."""
+    files = package_files(read_descriptor(root))
+    return {path: hashlib.sha256(read_file(root, path)).hexdigest() for path in sorted(files)}
 
 
 def current_version(root: Path) -> str:

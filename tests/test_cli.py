@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,12 +15,25 @@ import pytest
 import morocco_migration_2017 as mm
 import plain_checks as pc
 from edits import ROOT, set_cell
+from morocco_migration_2017.cli import main
 
-EXE = [sys.executable, "-m", "morocco_migration_2017"]
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
-def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*EXE, *args], cwd=cwd, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+def run(*args: str) -> Result:
+    """main() in this process, as the command line would call it (one test below runs the real console script)."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(list(args))
+        except SystemExit as exit:  # argparse's own exits: --help, --version, usage errors
+            code = int(exit.code or 0)
+    return Result(code, out.getvalue(), err.getvalue())
 
 
 def test_validate_default_package_is_sound() -> None:
