@@ -37,10 +37,10 @@ __all__ = [
     "PackageError",
     "__version__",
     "default_root",
+    "export",
     "load",
     "load_all",
     "load_flat",
-    "export",
     "schema",
     "table_names",
 ]
