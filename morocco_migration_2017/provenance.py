@@ -75,14 +75,24 @@ def mentions_match_snapshot(ctx: Context) -> Findings:
     actual = _spans(mentions, texts, "mention_start", "mention_end")
     for i, source in mentions["source_id"][actual.isna()].items():
         yield "mentions", i, "source_id", "the source has no snapshot", source
-    for i, m in _rows(mentions[actual.notna()]):
-        text, start, end = texts[m.source_id], m.mention_start, m.mention_end
-        if actual[i] != m.mention_text:
-            message = f"snapshot[mention_start:mention_end] is {actual[i]!r}, not the mention text"
-            yield "mentions", i, "mention_text", message, m.mention_text
-        elif not DIGIT_RUN.search(actual[i]) or text[start - 1 : start].isdigit() or text[end : end + 1].isdigit():
-            message = "a mention must hold a whole number: a digit, and no digit just outside it"
-            yield "mentions", i, "mention_text", message, m.mention_text
+    wrong = actual.notna() & (actual != mentions["mention_text"])
+    for i in mentions.index[wrong]:
+        message = f"snapshot[mention_start:mention_end] is {actual[i]!r}, not the mention text"
+        yield "mentions", i, "mention_text", message, mentions.at[i, "mention_text"]
+    rows = mentions[actual.notna() & ~wrong]
+    edges = [
+        texts[s][a - 1 : a] + texts[s][b : b + 1]
+        for s, a, b in zip(rows.source_id, rows.mention_start, rows.mention_end, strict=True)
+    ]
+    cut = pd.Series([any(c.isdigit() for c in edge) for edge in edges], index=rows.index, dtype=bool)
+    for i, text in rows["mention_text"][cut | ~rows["mention_text"].str.contains(r"\d")].items():
+        yield (
+            "mentions",
+            i,
+            "mention_text",
+            "a mention must hold a whole number: a digit, and no digit just outside it",
+            text,
+        )
 
 
 def digit_runs(text: str) -> np.ndarray:
@@ -139,43 +149,66 @@ def period_bounds_match(ctx: Context) -> Findings:
         yield "mentions", i, "mention_text", message, m.mention_text
 
 
+def _line(text: str, at: int) -> str:
+    end = text.find("\n", at)
+    return text[text.rfind("\n", 0, at) + 1 : end if end >= 0 else None]
+
+
 def roles_fit_their_place(ctx: Context) -> Findings:
     """An ordinal states no statistic, every other role names one; headline roles stand in the headline
     (a line of the snapshot that is the source's title), body roles do not."""
     mentions, texts = ctx.tables["mentions"], ctx.snapshot_of()
-    titles = ctx.tables["sources"].set_index("source_id")["title"]
-    for i, m in _rows(mentions):
-        if (m.role == ORDINAL_ROLE) == pd.notna(m.statistic_id):
-            wrong = (
-                "an ordinal states no statistic; leave it empty"
-                if pd.notna(m.statistic_id)
-                else f"a {m.role!r} mention must name its statistic"
-            )
-            yield "mentions", i, "statistic_id", wrong, m.statistic_id
-        if m.source_id in texts and m.role != ORDINAL_ROLE:
-            text = texts[m.source_id]
-            end = text.find("\n", m.mention_start)
-            line = text[text.rfind("\n", 0, m.mention_start) + 1 : end if end >= 0 else None]
-            if (line == titles.get(m.source_id)) != (m.role in HEADLINE_ROLES):
-                where = "in the headline" if line == titles.get(m.source_id) else "in the body"
-                yield "mentions", i, "role", f"the mention stands {where}; its role must say so", m.role
+    named, ordinal = mentions["statistic_id"].notna(), mentions["role"] == ORDINAL_ROLE
+    for i, m in _rows(mentions[ordinal == named]):
+        wrong = (
+            "an ordinal states no statistic; leave it empty"
+            if m.role == ORDINAL_ROLE
+            else f"a {m.role!r} mention must name its statistic"
+        )
+        yield "mentions", i, "statistic_id", wrong, m.statistic_id
+    rows = mentions[~ordinal & mentions["source_id"].isin(list(texts))]
+    lines = pd.Series(
+        [_line(texts[s], a) for s, a in zip(rows.source_id, rows.mention_start, strict=True)], index=rows.index, dtype=object
+    )
+    in_headline = lines == rows["source_id"].map(ctx.tables["sources"].set_index("source_id")["title"])
+    for i, role in rows["role"][in_headline != rows["role"].isin(HEADLINE_ROLES)].items():
+        yield (
+            "mentions",
+            i,
+            "role",
+            f"the mention stands {'in the headline' if in_headline[i] else 'in the body'}; its role must say so",
+            role,
+        )
 
 
 def wording_fits_columns(ctx: Context) -> Findings:
     """value_bound follows the qualifier before the number; period_type and period_start follow period_text,
     which is words of the quote."""
     stats, mentions, texts = ctx.tables["statistics"], ctx.tables["mentions"], ctx.snapshot_of()
-    values = mentions[mentions["role"] == "value"].drop_duplicates("statistic_id").set_index("statistic_id")
+    values = mentions[mentions["role"] == "value"].drop_duplicates("statistic_id").set_index("statistic_id")["mention_start"]
+    starts = stats["statistic_id"].map(values)
+    rows = stats[starts.notna() & stats["source_id"].isin(list(texts))]
+    for i, s, q, at, kept in zip(
+        rows.index, rows.source_id, rows.quote_start, starts[rows.index], rows.value_bound, strict=True
+    ):
+        bound, qualifier = implied_bound(texts[s][max(q, int(at) - 40) : int(at)])
+        if bound is None:
+            yield (
+                "statistics",
+                i,
+                "value_bound",
+                f"the qualifier {qualifier!r} has no bound rule yet: decide it in wording.py",
+                kept,
+            )
+        elif bound != kept:
+            yield (
+                "statistics",
+                i,
+                "value_bound",
+                f"the words before the number ({qualifier or 'no qualifier'}) make it {bound}",
+                kept,
+            )
     for i, s in _rows(stats):
-        if s.statistic_id in values.index and s.source_id in texts:
-            start = values.at[s.statistic_id, "mention_start"]
-            bound, qualifier = implied_bound(texts[s.source_id][max(s.quote_start, start - 40) : start])
-            if bound is None:
-                message = f"the qualifier {qualifier!r} has no bound rule yet: decide it in wording.py"
-                yield "statistics", i, "value_bound", message, s.value_bound
-            elif bound != s.value_bound:
-                message = f"the words before the number ({qualifier or 'no qualifier'}) make it {bound}"
-                yield "statistics", i, "value_bound", message, s.value_bound
         yield from _period_findings(i, s)
 
 

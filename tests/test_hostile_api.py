@@ -34,6 +34,15 @@ def test_a_cell_cannot_forge_a_line_or_repaint_the_terminal(package_copy: Path, 
     assert "\\u{1b}" in out or "\\x1b" in out
 
 
+def test_a_long_value_is_cut_to_80_characters_with_an_ellipsis() -> None:
+    from morocco_migration_2017.problems import Problem
+
+    line = Problem("files", "data/x.csv", "too long", row=2, field="notes", value="a" * 100).line()
+    assert line == f"data/x.csv, row 2, field notes: too long (value: '{'a' * 80}…') [files]"
+    short = Problem("files", "data/x.csv", "bad", value="abc").line()
+    assert short == "data/x.csv: bad (value: 'abc') [files]"
+
+
 def test_the_json_report_keeps_the_raw_value(package_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     set_cell(package_copy, "statistics", 5, "area", FORGED)
     assert main(["validate", str(package_copy), "--json"]) == 1
@@ -179,6 +188,16 @@ def test_validate_option_runs_the_pandera_schemas(package_copy: Path) -> None:
     with pytest.raises(mm.DataPackageError, match="pattern") as caught:
         mm.load("statistics", package_copy, validate=True)
     assert (caught.value.problem.row, caught.value.problem.field) == (2, "country_code")
+
+
+def test_load_all_and_load_flat_read_the_copy_they_are_given(package_copy: Path) -> None:
+    set_cell(package_copy, "statistics", 7, "value", "22001")
+    assert mm.load_flat(package_copy)["value"].iloc[5] == 22001
+    set_cell(package_copy, "statistics", 2, "country_code", "ma")
+    with pytest.raises(mm.DataPackageError, match="pattern"):
+        mm.load_all(package_copy, validate=True)
+    with pytest.raises(mm.DataPackageError, match="pattern"):
+        mm.load_flat(package_copy, validate=True)
 
 
 def test_validate_option_passes_the_real_package() -> None:
