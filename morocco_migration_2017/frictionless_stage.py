@@ -14,9 +14,9 @@ CHECK = "frictionless"
 
 def _problem(error: dict[str, Any], file: str) -> Problem:
     return Problem(
-        check=f"{CHECK}:{error.get('type', 'error')}",
+        check=f"{CHECK}:{error['type']}",
         file=file,
-        message=error.get("message", "invalid"),
+        message=error["message"],
         row=error.get("rowNumber"),
         field=error.get("fieldName"),
         value=error.get("cell"),

@@ -25,38 +25,29 @@ ROW_RULES = (
 )
 
 
-def _bound(kind: str, value: Any) -> Any:
-    return pd.Timestamp(value) if kind == "date" else value
+# Each Table Schema constraint as a pandera check on the typed column, and how its failure reads.
+_TRANSLATIONS: dict[str, tuple[Callable[..., pa.Check], str]] = {
+    "enum": (pa.Check.isin, "must be one of {}"),
+    "minimum": (pa.Check.ge, "must be at least {}"),
+    "maximum": (pa.Check.le, "must be at most {}"),
+    "minLength": (lambda v, **named: pa.Check.str_length(min_value=v, **named), "must be at least {} characters long"),
+    "maxLength": (lambda v, **named: pa.Check.str_length(max_value=v, **named), "must be at most {} characters long"),
+}
 
 
 def _checks(field: dict[str, Any]) -> list[pa.Check]:
-    kind, rules = field.get("type", "string"), constraints(field)
+    rules = {k: v for k, v in constraints(field).items() if k not in ("required", "unique", "pattern")}
+    unknown = sorted(set(rules) - set(_TRANSLATIONS))
+    if unknown:
+        raise ValueError(f"field {field['name']!r}: constraint {unknown[0]!r} has no pandera translation")
     checks = [
         pa.Check(lambda s, p=p: s.str.fullmatch(p).astype(bool), name="pattern", error=f"pattern: must match {p}")
         for p in patterns(field)
     ]
-    if enum_values(field) is not None:
-        checks.append(pa.Check.isin(enum_values(field), name="enum", error=f"enum: must be one of {enum_values(field)}"))
-    if "minimum" in rules:
-        checks.append(
-            pa.Check.ge(
-                _bound(kind, rules["minimum"]), name="minimum", error=f"minimum: must be at least {rules['minimum']}"
-            )
-        )
-    if "maximum" in rules:
-        checks.append(
-            pa.Check.le(_bound(kind, rules["maximum"]), name="maximum", error=f"maximum: must be at most {rules['maximum']}")
-        )
-    for key, compare in (("minLength", "ge"), ("maxLength", "le")):
-        if key in rules:
-            checks.append(
-                pa.Check.str_length(
-                    **{"min_value" if compare == "ge" else "max_value": rules[key]}, name=key, error=f"{key}: {rules[key]}"
-                )
-            )
-    unknown = set(rules) - {"required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength"}
-    if unknown:
-        raise ValueError(f"field {field['name']!r}: constraint {sorted(unknown)[0]!r} has no pandera translation")
+    for name, value in rules.items():
+        make, words = _TRANSLATIONS[name]
+        typed = pd.Timestamp(value) if field.get("type") == "date" and name in ("minimum", "maximum") else value
+        checks.append(make(typed, name=name, error=f"{name}: {words.format(value)}"))
     return checks
 
 

@@ -188,33 +188,25 @@ def wording_fits_columns(ctx: Context) -> Findings:
     values = mentions[mentions["role"] == "value"].drop_duplicates("statistic_id").set_index("statistic_id")["mention_start"]
     starts = stats["statistic_id"].map(values)
     rows = stats[starts.notna() & stats["source_id"].isin(list(texts))]
-    for i, s, q, at, kept in zip(
-        rows.index, rows.source_id, rows.quote_start, starts[rows.index], rows.value_bound, strict=True
-    ):
-        bound, qualifier = implied_bound(texts[s][max(q, int(at) - 40) : int(at)])
+    spans = zip(rows.source_id, rows.quote_start, starts[rows.index], strict=True)
+    before = [texts[source][max(quoted, int(at) - 40) : int(at)] for source, quoted, at in spans]
+    read = {text: implied_bound(text) for text in set(before)}  # the same few phrasings recur across rows
+    for i, text, kept in zip(rows.index, before, rows.value_bound, strict=True):
+        bound, qualifier = read[text]
         if bound is None:
-            yield (
-                "statistics",
-                i,
-                "value_bound",
-                f"the qualifier {qualifier!r} has no bound rule yet: decide it in wording.py",
-                kept,
-            )
+            message = f"the qualifier {qualifier!r} has no bound rule yet: decide it in wording.py"
+            yield "statistics", i, "value_bound", message, kept
         elif bound != kept:
-            yield (
-                "statistics",
-                i,
-                "value_bound",
-                f"the words before the number ({qualifier or 'no qualifier'}) make it {bound}",
-                kept,
-            )
+            message = f"the words before the number ({qualifier or 'no qualifier'}) make it {bound}"
+            yield "statistics", i, "value_bound", message, kept
+    periods = {text: implied_period(text) for text in stats["period_text"].dropna().unique()} | {None: implied_period(None)}
     for i, s in _rows(stats):
-        yield from _period_findings(i, s)
+        yield from _period_findings(i, s, periods)
 
 
-def _period_findings(i: Any, s: Any) -> Findings:
+def _period_findings(i: Any, s: Any, periods: dict[str | None, tuple[str, str | None] | None]) -> Findings:
     text = None if pd.isna(s.period_text) else s.period_text
-    implied = implied_period(text)
+    implied = periods[text]
     if text and text not in s.quote:
         yield "statistics", i, "period_text", "must be words of the quote", text
     elif implied is None:

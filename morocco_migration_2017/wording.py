@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 # The qualifier just before a number, and the value_bound it implies. None: a qualifier whose bound nobody
 # has decided yet; the check asks for a decision instead of passing. The first phrase of a bound is how
@@ -43,14 +42,12 @@ def qualifier_before(text: str) -> str | None:
     return match.group(1).lower() if match else None
 
 
-@lru_cache(maxsize=4096)  # the same few phrasings recur across rows
 def implied_bound(text_before: str) -> tuple[str | None, str | None]:
     """(value_bound, qualifier) implied by the words before a number; value_bound None needs a decision."""
     qualifier = qualifier_before(text_before)
     return (QUALIFIERS[qualifier] if qualifier else "point"), qualifier
 
 
-@lru_cache(maxsize=4096)
 def implied_period(period_text: str | None) -> tuple[str, str | None] | None:
     """(period_type, period_start) that period_text implies; None for wording no rule covers yet."""
     if not period_text:

@@ -109,7 +109,7 @@ def test_zip_is_the_data_package_and_validates(exported: Path, tmp_path: Path) -
     with zipfile.ZipFile(exported / "morocco-migration-2017.zip") as archive:
         archive.extractall(tmp_path)
     unpacked = tmp_path / "morocco-migration-2017"
-    for path in (mm.default_root() / "data").rglob("*"):
+    for path in [*(mm.default_root() / "data").rglob("*"), *(mm.default_root() / "schemas").glob("*.json")]:
         if path.is_file():
             assert (unpacked / path.relative_to(mm.default_root())).read_bytes() == path.read_bytes()
     assert main(["validate", str(unpacked)]) == 0

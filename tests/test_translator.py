@@ -111,3 +111,19 @@ def test_schemas_categories_document_exactly_the_enum() -> None:
         for field in json.loads(path.read_text())["fields"]:
             if "categories" in field:
                 assert [c["value"] for c in field["categories"]] == field["constraints"]["enum"], field["name"]
+
+
+def test_category_labels_are_read_from_the_schema() -> None:
+    from morocco_migration_2017.table_schema import category_labels
+
+    field = RESOURCES["statistics"].field("value_bound")
+    assert category_labels(field) == {c["value"]: c["label"] for c in field["categories"]}
+    assert category_labels({"name": "x"}) == {}
+
+
+def test_a_frame_missing_a_column_is_reported_without_a_row() -> None:
+    from morocco_migration_2017.pandera_schemas import pandera_problems
+
+    problems = pandera_problems(RESOURCES["indicators"], mm.load("indicators").drop(columns=["unit"]))
+    assert problems and all(p.file == "data/indicators.csv" for p in problems)
+    assert any(p.row is None and "unit" in str(p.value) for p in problems)
