@@ -7,7 +7,6 @@ are None where the fault has no single row or field.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 
 from edits import edit_descriptor, edit_rows, get_cell, read_table, replace_bytes, resource, set_cell
 from morocco_migration_2017.cli import main
+from verdicts import assert_caught, says
 
 STATS, STMT, IND, SRC, MEN, XC = (
     f"data/{t}.csv" for t in ("statistics", "statements", "indicators", "sources", "mentions", "cross_checks")
@@ -125,11 +125,6 @@ CASES: list[tuple[str, Callable[[Path], None], str, str, int | None, str | None,
 # fmt: on
 
 
-def says(message: str, words: str) -> bool:
-    """The message holds the words exactly, as whole words: not in another case, not glued to other letters."""
-    return re.search(rf"(?<![A-Za-z]){re.escape(words)}(?![A-Za-z])", message) is not None
-
-
 def run_validate(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any] | None, str]:
     code = main(["validate", str(root), "--json"])
     out, err = capsys.readouterr()
@@ -163,15 +158,4 @@ def test_corruption_is_caught_where_it_is(
         assert code == 2 and report is None and file in err and says(err, words) and "Traceback" not in err
         return
     assert code == 1
-    hits = [
-        p
-        for p in report["problems"]
-        if p["file"] == file
-        and (row is None or p["row"] == row)
-        and (field is None or p["field"] == field)
-        and says(p["message"], words)
-    ]
-    assert hits, f"{name}: no problem at {file} row {row} field {field} saying {words!r}:\n" + "\n".join(
-        json.dumps(p) for p in report["problems"]
-    )
-    assert {p["check"].split(":")[0] for p in report["problems"]} == {stage}, "reported by exactly one stage"
+    assert_caught(report, stage, file, row, field, words)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import signal
 import socket
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ import pytest
 
 from edits import edit_descriptor, edit_rows, get_cell, replace_bytes, resource, set_cell
 from morocco_migration_2017.cli import main
+from verdicts import assert_caught, says
 
 STATS, STMT, IND, SRC, MEN, XC = (
     f"data/{t}.csv" for t in ("statistics", "statements", "indicators", "sources", "mentions", "cross_checks")
@@ -293,11 +293,6 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return attempts
 
 
-def says(message: str, words: str) -> bool:
-    """The message holds the words exactly, as whole words: not in another case, not glued to other letters."""
-    return re.search(rf"(?<![A-Za-z]){re.escape(words)}(?![A-Za-z])", message) is not None
-
-
 def run_validate(root: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, Any] | None, str, str]:
     code = main(["validate", str(root), "--json", "--timeout", "30"])
     out, err = capsys.readouterr()
@@ -335,16 +330,4 @@ def test_hostile_copy_is_caught_where_it_is(
     if code == 2:
         assert file in err and says(err, words) and len(err.strip().splitlines()) == 1, err
         return
-    hits = [
-        p
-        for p in report["problems"]
-        if p["file"] == file
-        and (row is None or p["row"] == row)
-        and (field is None or p["field"] == field)
-        and says(p["message"], words)
-    ]
-    assert hits, f"{name}: nothing at {file} row {row} field {field} saying {words!r}:\n" + "\n".join(
-        map(json.dumps, report["problems"])
-    )
-    assert {p["check"].split(":")[0] for p in report["problems"]} == {stage}, "reported by exactly one stage"
-    assert not any("could not run" in p["message"] for p in report["problems"])
+    assert_caught(report, stage, file, row, field, words)
