@@ -68,6 +68,20 @@ def test_json_report(package_copy: Path) -> None:
     assert result.returncode == 1 and report["valid"] is False and report["problem_count"] == len(report["problems"])
     assert {"check", "file", "row", "field", "message", "value"} <= set(report["problems"][0])
     assert any(p["file"] == "data/indicators.csv" and p["row"] == 2 and p["field"] == "unit" for p in report["problems"])
+    assert report["package"] == str(package_copy.resolve())
+    assert list(report["seconds"]) == ["files", "frictionless"] and all(v > 0 for v in report["seconds"].values())
+    assert report["skipped"] == [
+        "pandera: runs once the problems above are fixed",
+        "provenance: runs once the problems above are fixed",
+    ]
+
+
+def test_json_report_of_a_sound_package_times_every_stage() -> None:
+    report = json.loads(run("validate", "--json").stdout)
+    assert report["valid"] is True and report["problems"] == [] and report["skipped"] == []
+    assert list(report["seconds"]) == ["files", "frictionless", "pandera", "provenance"]
+    assert all(isinstance(v, float) and v > 0 for v in report["seconds"].values())
+    assert report["row_counts"] == {name: len(pc.rows(ROOT, name)) for name in report["row_counts"]}
 
 
 def test_validate_accepts_the_descriptor_path() -> None:

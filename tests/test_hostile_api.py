@@ -125,7 +125,13 @@ def test_load_refuses_an_unknown_enum_value(package_copy: Path) -> None:
     with pytest.raises(mm.DataPackageError) as caught:
         mm.load("statistics", package_copy)
     problem = caught.value.problem
-    assert (problem.file, problem.row, problem.field, problem.value) == ("data/statistics.csv", 3, "value_bound", "roughly")
+    assert (problem.check, problem.file, problem.row, problem.field, problem.value) == (
+        "load",
+        "data/statistics.csv",
+        3,
+        "value_bound",
+        "roughly",
+    )
 
 
 @pytest.mark.parametrize(
@@ -171,6 +177,19 @@ def test_load_refuses_deep_json_and_bad_bytes(package_copy: Path) -> None:
         mm.load("statistics", package_copy)
     (package_copy / "datapackage.json").write_bytes(b"\xff\xfe{}")
     with pytest.raises(mm.PackageError, match="UTF-8"):
+        mm.load("statistics", package_copy)
+
+
+def test_load_names_a_file_that_is_not_csv(package_copy: Path) -> None:
+    (package_copy / "data/indicators.csv").write_bytes(b'indicator_id,label\n"never closed\n')
+    with pytest.raises(mm.DataPackageError, match=r"cannot be read as CSV: .+") as caught:
+        mm.load("indicators", package_copy)
+    assert (caught.value.problem.check, caught.value.problem.file) == ("load", "data/indicators.csv")
+
+
+def test_an_unreadable_descriptor_says_why(package_copy: Path) -> None:
+    (package_copy / "datapackage.json").write_text('{"name": "x",', encoding="utf-8")
+    with pytest.raises(mm.PackageError, match=r"not valid UTF-8 JSON \(Expecting"):
         mm.load("statistics", package_copy)
 
 

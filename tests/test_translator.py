@@ -127,3 +127,40 @@ def test_a_frame_missing_a_column_is_reported_without_a_row() -> None:
     problems = pandera_problems(RESOURCES["indicators"], mm.load("indicators").drop(columns=["unit"]))
     assert problems and all(p.file == "data/indicators.csv" for p in problems)
     assert any(p.row is None and "unit" in str(p.value) for p in problems)
+
+
+def test_problems_carry_the_message_and_the_bad_value() -> None:
+    from morocco_migration_2017.pandera_schemas import pandera_problems
+
+    frame = mm.load("statistics")
+    frame.loc[1, "value"] = -5
+    frame["value_bound"] = frame["value_bound"].cat.add_categories(["roughly"])
+    frame.loc[2, "value_bound"] = "roughly"
+    found = {(p.row, p.field): (p.message, p.value) for p in pandera_problems(RESOURCES["statistics"], frame)}
+    assert found[(3, "value")] == ("minimum: must be at least 0", -5)
+    assert found[(4, "value_bound")][1] == "roughly" and found[(4, "value_bound")][0].startswith("enum: must be one of")
+
+
+def test_a_frame_of_the_wrong_dtype_fails() -> None:
+    frame = mm.load("statistics").astype({"value": "float64"})
+    with pytest.raises(pa.errors.SchemaError, match="value"):
+        mm.schema("statistics").validate(frame)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        ("(a)?(?(1)b|c)", "back-references"),
+        ("(?!a)b", "look-arounds"),
+        ("(?<=a)b", "look-arounds"),
+        ("(a++)+", "repetition inside a repetition"),
+        ("a*+b*+", "more than one unbounded repetition"),
+        ("(?>a+)+", "repetition inside a repetition"),
+        ("a{2000}", "repetition count above 1000"),
+    ],
+)
+def test_patterns_that_can_backtrack_are_refused(pattern: str, words: str) -> None:
+    from morocco_migration_2017.table_schema import backtracking_reason
+
+    assert words in (backtracking_reason(pattern) or "")
+    assert backtracking_reason("[a-z](_?[a-z0-9])*") is None and backtracking_reason("a{1000}") is None
