@@ -32,7 +32,7 @@ TABLES = ("statistics", "statements", "indicators", "sources", "mentions", "cros
 TIMEOUT_SECONDS = 120.0
 
 
-class _OutOfTime(Exception):
+class _OutOfTime(BaseException):  # not an Exception: no library's `except Exception` may swallow it
     pass
 
 
