@@ -211,7 +211,9 @@ def test_validate_option_runs_the_pandera_schemas(package_copy: Path) -> None:
 
 def test_load_all_and_load_flat_read_the_copy_they_are_given(package_copy: Path) -> None:
     set_cell(package_copy, "statistics", 7, "value", "22001")
-    assert mm.load_flat(package_copy)["value"].iloc[5] == 22001
+    flat = mm.load_flat(package_copy)
+    assert flat["value"].iloc[5] == 22001
+    assert {"notes", "statement_notes", "inferred_fields", "statement_inferred_fields", "unit", "claim_date"} <= set(flat)
     set_cell(package_copy, "statistics", 2, "country_code", "ma")
     with pytest.raises(mm.DataPackageError, match="pattern"):
         mm.load_all(package_copy, validate=True)
