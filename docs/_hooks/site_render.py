@@ -141,7 +141,7 @@ def data_dictionary(root: Path, tables: dict[str, list[Record]]) -> str:
                 f'<p><code class="field" data-table="{name}" id="{name}-{field["name"]}">{field["name"]}</code>'
                 f" · {field['type']} · {required}</p>",
                 f"<p>{escape(field.get('description', ''))}</p>",
-                f'<p class="field-rules">{"Rules: " + rules if rules else "No further rules."}'
+                f'<p class="field-rules">{"Rules: " + rules + "." if rules else "No further rules."}'
                 + (f" Example: <code>{escape(example)}</code>" if example else "")
                 + "</p>",
                 "</div>",
