@@ -76,6 +76,12 @@ def test_json_report(package_copy: Path) -> None:
     ]
 
 
+def test_json_report_gives_null_for_a_problem_without_a_value(package_copy: Path) -> None:
+    (package_copy / "data/indicators.csv").unlink()
+    report = json.loads(run("validate", str(package_copy), "--json").stdout)
+    assert [(p["file"], p["value"]) for p in report["problems"]] == [("data/indicators.csv", None)]
+
+
 def test_json_report_of_a_sound_package_times_every_stage() -> None:
     report = json.loads(run("validate", "--json").stdout)
     assert report["valid"] is True and report["problems"] == [] and report["skipped"] == []

@@ -100,7 +100,7 @@ CASES: list[tuple[str, Callable[[Path], None], str, str, int | None, str | None,
     ("quote-from-a-source-without-snapshot", cell("statistics", 2, "source_id", "mapnews-2017-11-14"), "provenance", STATS, 2, "source_id", "no snapshot to quote from"),
     ("value-no-longer-matches", cell("statistics", 2, "value", "5000"), "provenance", STATS, 2, "value", "no mention"),
     ("period-ends-before-start", cell("statistics", 2, "period_end", "2016-12-31"), "pandera", STATS, 2, "period_end", "period_start <= period_end"),
-    ("claim-before-period-end", cell("statements", 2, "claim_date", "2017-11-01"), "provenance", STATS, 2, "period_end", "after the statement"),
+    ("claim-before-period-end", cell("statements", 2, "claim_date", "2017-11-01"), "provenance", STATS, 2, "period_end", "ends after the statement that gives it (claim_date)"),
     ("quote-end-before-start", cell("statistics", 2, "quote_end", "300"), "pandera", STATS, 2, "quote_end", "quote_start < quote_end"),
     ("mention-removed", rows("mentions", lambda t: [r for r in t if r[3] != "3000"]), "provenance", MEN, None, "mention_start", "in no mention"),
     ("mention-offset-moved", cell("mentions", 9, "mention_start", "380"), "provenance", MEN, 9, "mention_text", "not the mention text"),
@@ -159,3 +159,12 @@ def test_corruption_is_caught_where_it_is(
         return
     assert code == 1
     assert_caught(report, stage, file, row, field, words)
+
+
+def test_a_provenance_problem_carries_the_bad_value(package_copy: Path) -> None:
+    from morocco_migration_2017.validation import validate_package
+
+    set_cell(package_copy, "statistics", 2, "value", "5000")
+    found = {(p.check, p.file, p.row, p.field): p.value for p in validate_package(package_copy).problems}
+    assert found[("provenance", STATS, 2, "value")] == 5000
+    assert found[("provenance", MEN, 9, "mention_text")] == "50,000"

@@ -191,6 +191,7 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("line-separator-in-text", cell("statements", 2, "event_location", "Ra\u2028bat"), 1, "provenance", STMT, 2, "event_location", "invisible"),
     ("paragraph-separator-in-text", cell("indicators", 5, "label", "Migrants granted\u2029legal stay"), 1, "provenance", IND, 5, "label", "invisible or control character U+2029"),
     ("a-start-on-a-so-far-figure", cell("statistics", 6, "period_start", "2014-01-01"), 1, "provenance", STATS, 6, "period_start", "makes it empty"),
+    ("private-use-character", cell("indicators", 5, "label", "Migrants granted legal \ue000stay"), 1, "provenance", IND, 5, "label", "invisible or control character U+E000"),
     ("soft-hyphen-in-text", cell("indicators", 5, "label", "Mi\u00adgrants granted legal stay"), 1, "provenance", IND, 5, "label", "invisible"),
     ("trailing-space", cell("indicators", 2, "label", "Irregular-migration attempts foiled "), 1, "frictionless", IND, 2, "label", "pattern"),
     # numbers
@@ -234,6 +235,10 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("mention-covers-part-of-a-number", both(cell("mentions", 9, "mention_end", "384"), cell("mentions", 9, "mention_text", "50,")), 1, "provenance", MEN, 9, "mention_text", "a mention must hold a whole number"),
     ("mention-in-a-report-without-snapshot", lambda r: edit_rows(r, "mentions", lambda t: [*t, ["mapnews-2017-11-14", "5", "7", "80", "ordinal", "", ""]]), 1, "provenance", MEN, 17, "source_id", "the source has no snapshot"),
     ("a-moved-mention-and-a-cut-number", both(cell("mentions", 3, "mention_start", "58"), cell("mentions", 11, "mention_end", "578"), cell("mentions", 11, "mention_text", "300")), 1, "provenance", MEN, 11, "mention_text", "a mention must hold a whole number"),
+    ("no-mentions-at-all", lambda r: edit_rows(r, "mentions", lambda t: t[:1]), 1, "provenance", STATS, 2, "value", "no mention with role 'value' inside the quote reads as this value"),
+    ("value-mention-outside-the-quote", both(cell("mentions", 3, "role", "value"), cell("mentions", 8, "role", "headline_value")), 1, "provenance", STATS, 3, "value", "no mention with role 'value' inside the quote reads as this value"),
+    ("empty-quote-span", cell("statistics", 2, "quote_end", "373"), 1, "pandera", STATS, 2, "quote_end", "row rule broken: quote_start < quote_end"),
+    ("empty-mention-span", cell("mentions", 9, "mention_end", "381"), 1, "pandera", MEN, 9, "mention_end", "row rule broken: mention_start < mention_end"),
     ("headline-mention-with-body-role", cell("mentions", 2, "role", "value"), 1, "provenance", MEN, 2, "role", "headline"),
     ("body-mention-with-headline-role", cell("mentions", 8, "role", "headline_value"), 1, "provenance", MEN, 8, "role", "body"),
     ("two-primary-sources", cell("sources", 3, "source_role", "primary"), 1, "provenance", SRC, None, "source_role", "exactly one source must be primary, not 2"),
@@ -245,7 +250,7 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("inferred-fields-double-space", cell("statistics", 4, "inferred_fields", "period_start  period_end"), 1, "pandera", STATS, 4, "inferred_fields", "pattern"),
     ("not-reported-with-a-value", cell("cross_checks", 11, "reported_value", "23000"), 1, "provenance", XC, 11, "reported_value", "not_reported"),
     ("differs-without-a-value", cell("cross_checks", 4, "reported_value", ""), 1, "provenance", XC, 4, "reported_value", "only a not_reported"),
-    ("cross-check-with-the-primary", cell("cross_checks", 2, "source_id", "northafricapost-20703"), 1, "provenance", XC, 2, "source_id", "cross_check"),
+    ("cross-check-with-the-primary", cell("cross_checks", 2, "source_id", "northafricapost-20703"), 1, "provenance", XC, 2, "source_id", "compare only with cross_check sources"),
     # structure and descriptor
     ("table-left-out", descriptor(lambda d: d["resources"].pop(1)), 1, "files", DP, None, None, "'statements' is missing"),
     ("duplicate-resource-name", descriptor(lambda d: d["resources"].append(dict(d["resources"][2]))), 1, "files", DP, None, "name", "unique name"),

@@ -182,7 +182,7 @@ def test_load_refuses_deep_json_and_bad_bytes(package_copy: Path) -> None:
 
 def test_load_names_a_file_that_is_not_csv(package_copy: Path) -> None:
     (package_copy / "data/indicators.csv").write_bytes(b'indicator_id,label\n"never closed\n')
-    with pytest.raises(mm.DataPackageError, match=r"cannot be read as CSV: .+") as caught:
+    with pytest.raises(mm.DataPackageError, match=r"cannot be read as CSV: .*EOF inside string") as caught:
         mm.load("indicators", package_copy)
     assert (caught.value.problem.check, caught.value.problem.file) == ("load", "data/indicators.csv")
 
@@ -198,7 +198,7 @@ def test_load_refuses_a_wrong_header(package_copy: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"indicator_id,label", b"label,indicator_id", 1))
     with pytest.raises(mm.DataPackageError, match="header") as caught:
         mm.load("indicators", package_copy)
-    assert caught.value.problem.row == 1
+    assert (caught.value.problem.row, caught.value.problem.value) == (1, "label,indicator_id,definition,unit")
 
 
 def test_validate_option_runs_the_pandera_schemas(package_copy: Path) -> None:
@@ -235,3 +235,12 @@ def test_a_usage_error_never_shows_a_traceback(tmp_path: Path) -> None:
     for args in (("validate", str(tmp_path / "missing")), ("validate", str(ROOT / "README.md")), ("show", str(tmp_path))):
         result = run(*args)
         assert result.returncode == 2 and b"Traceback" not in result.stderr and result.stderr.strip(), args
+
+
+def test_a_number_field_loads_as_floats() -> None:
+    from morocco_migration_2017.loader import typed_column
+    from morocco_migration_2017.table_schema import Resource
+
+    field = {"name": "share", "type": "number"}
+    typed = typed_column(Resource("t", "t.csv", {"fields": [field]}), pd.Series(["0.5", "12", None], name="share"), field)
+    assert str(typed.dtype) == "float64" and typed.iloc[0] == 0.5 and pd.isna(typed.iloc[2])
