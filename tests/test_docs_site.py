@@ -102,6 +102,12 @@ def test_changing_a_schema_description_or_a_value_changes_the_site(tmp_path: Pat
     assert "22,001" in page(tmp_path / "site", "")
 
 
+def test_front_page_lead_is_generated_from_the_statement(site: Path) -> None:
+    (statement,) = pc.rows(ROOT, "statements")
+    home = page(site, "")
+    assert f"What {statement['claimant']}," in home and "on 14 November 2017 (date inferred)" in home
+
+
 def test_strict_build_fails_on_a_broken_link(tmp_path: Path) -> None:
     project = copy_site_sources(tmp_path / "project")
     methodology = project / "docs" / "methodology.md"

@@ -29,6 +29,18 @@ def period_words(stat: Record) -> str:
     return f"{dt.date.fromisoformat(start).strftime('%-d %b %Y')} – {day}" if start else f"up to {day} (no start given)"
 
 
+def lead(tables: dict[str, list[Record]]) -> str:
+    """Who said the figures, where and when (marked inferred when it is), and who reported them."""
+    (statement,) = tables["statements"][:1]
+    primary = next(s for s in tables["sources"] if s["source_role"] == "primary")
+    day = dt.date.fromisoformat(statement["claim_date"]).strftime("%-d %B %Y")
+    inferred = " (date inferred)" if "claim_date" in statement["inferred_fields"].split() else ""
+    return (
+        f"What {escape(statement['claimant'])}, {escape(statement['claimant_role'])}, said in "
+        f"{escape(statement['event_location'])} on {day}{inferred}, as reported by {escape(primary['publisher'])}:"
+    )
+
+
 def figure_cards(tables: dict[str, list[Record]], prefix: str) -> str:
     """One card per statistic: the value as said, what it counts, the period, the place; linked to its page."""
     labels = {i["indicator_id"]: (i["label"], i["unit"]) for i in tables["indicators"]}

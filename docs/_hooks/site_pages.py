@@ -138,6 +138,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     generated = {
         "statistics-table": lambda: render.statistics_table(tables, "statistics/"),
         "inferred-table": lambda: render.inferred_table(tables, "statistics/"),
+        "lead": lambda: site_figures.lead(tables),
         "figure-cards": lambda: site_figures.figure_cards(tables, "statistics/"),
         "timeline": lambda: site_figures.timeline_svg(tables),
         "dataset-jsonld": lambda: site_jsonld.script(site_jsonld.dataset(_BUILT["descriptor"], tables, _BUILT["downloads"])),
