@@ -10,7 +10,7 @@ import textwrap
 from collections.abc import Sequence
 
 from .problems import DataPackageError, printable
-from .safe_read import PackageError
+from .safe_read import STAGE_SECONDS, PackageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip")
@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     check.description = "Check the files, then the Table Schemas (Frictionless), the pandera schemas and the provenance."
     check.add_argument("path", nargs="?", help=PATH_HELP)
     check.add_argument("--json", action="store_true", help="print a machine-readable report")
-    check.add_argument("--timeout", type=float, default=120.0, help="seconds each stage may take (default 120)")
+    check.add_argument(
+        "--timeout", type=float, default=STAGE_SECONDS, help=f"seconds each stage may take ({STAGE_SECONDS:g})"
+    )
     show = commands.add_parser("show", help="print the statistics as a readable table")
     show.add_argument("path", nargs="?", help=PATH_HELP)
     export = commands.add_parser("export", help="write the package as xlsx, Parquet, SQLite, JSON or a zip")
@@ -92,9 +94,14 @@ def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
 
 
 def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
-    from .export import export
+    try:
+        from .export import export
 
-    written = export(args.format, args.out, args.path)
+        written = export(args.format, args.out, args.path)
+    except ImportError as err:  # the export libraries are an optional extra
+        raise PackageError(
+            f"export needs the [export] extra ({err}); pip install 'morocco-migration-2017[export]'"
+        ) from None
     return EXIT_OK, [printable(f"wrote {path}") for path in written]
 
 
@@ -105,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = {"validate": _validate, "show": _show, "export": _export}[args.command]
     try:
         code, lines = run(args)
-    except (PackageError, DataPackageError, KeyError, ImportError) as err:
+    except (PackageError, DataPackageError) as err:  # anything else is a bug, and shows its traceback
         print(printable(f"morocco-migration-2017: error: {err}"), file=sys.stderr)
         return EXIT_USAGE
     _emit(lines)

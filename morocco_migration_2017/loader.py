@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from .problems import DataPackageError, Problem
-from .safe_read import read_file
+from .safe_read import PackageError, read_file
 from .table_schema import Resource, enum_values, open_package
 
 # Only an empty cell is missing: the strings NA, null and None are data.
@@ -107,6 +107,9 @@ def load_all(root: str | Path | None = None, *, validate: bool = False) -> dict[
 def load_flat(root: str | Path | None = None, *, validate: bool = False) -> pd.DataFrame:
     """The statistics, each row self-contained: the statement's claimant and date, the indicator's label and unit."""
     tables = load_all(root, validate=validate)
+    missing = [name for name in ("statistics", *(t for t, _ in FLAT_JOINS)) if name not in tables]
+    if missing:
+        raise PackageError(f"the flat view needs the table {missing[0]!r}, which the package lacks")
     flat = tables["statistics"]
     for table, key in FLAT_JOINS:
         other = tables[table].rename(columns={"inferred_fields": "statement_inferred_fields", "notes": "statement_notes"})

@@ -25,11 +25,10 @@ from .loader import read_raw, typed_table
 from .pandera_schemas import pandera_problems
 from .problems import DataPackageError, Problem
 from .provenance import Context, run_provenance_checks
-from .safe_read import DESCRIPTOR, MAX_FILE_BYTES, PackageError, read_descriptor, read_file, resolve_root
+from .safe_read import DESCRIPTOR, MAX_FILE_BYTES, STAGE_SECONDS, PackageError, read_descriptor, read_file, resolve_root
 from .table_schema import Resource, inspect_package
 
 TABLES = ("statistics", "statements", "indicators", "sources", "mentions", "cross_checks")
-TIMEOUT_SECONDS = 120.0
 
 
 class _OutOfTime(BaseException):  # not an Exception: no library's `except Exception` may swallow it
@@ -72,6 +71,7 @@ class Package:
     files: dict[str, bytes] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    created: pd.Timestamp | None = None
 
 
 def files_stage(package: Package) -> list[Problem]:
@@ -84,7 +84,7 @@ def files_stage(package: Package) -> list[Problem]:
         except PackageError as err:
             problems.append(Problem("files", resource.path, str(err).removeprefix(f"{resource.path}: ")))
     try:
-        pd.Timestamp(package.descriptor.get("created", "now"))
+        package.created = pd.Timestamp(package.descriptor.get("created", "now")).tz_localize(None).normalize()
     except (ValueError, TypeError):
         problems.append(Problem("files", DESCRIPTOR, "created must be an ISO 8601 date-time", field="created"))
     return problems + check_pins(package.root, package.descriptor, package.snapshots)
@@ -107,9 +107,8 @@ def pandera_stage(package: Package) -> list[Problem]:
 
 
 def provenance_stage(package: Package) -> list[Problem]:
-    created = pd.Timestamp(package.descriptor.get("created", "now")).tz_localize(None).normalize()
     paths = {name: resource.path for name, resource in package.resources.items()}
-    return run_provenance_checks(Context(package.tables, package.snapshots, paths, created))
+    return run_provenance_checks(Context(package.tables, package.snapshots, paths, package.created))
 
 
 STAGES: list[tuple[str, Callable[[Package], list[Problem]]]] = [
@@ -139,7 +138,7 @@ def time_budget(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def validate_package(root: str | Path | None = None, timeout: float = TIMEOUT_SECONDS) -> Report:
+def validate_package(root: str | Path | None = None, timeout: float = STAGE_SECONDS) -> Report:
     """Validate the package at root. Raises PackageError when there is no readable descriptor to start from."""
     package = Package(resolve_root(root), {})
     package.descriptor = read_descriptor(package.root)

@@ -141,3 +141,11 @@ def test_downloads_page_lists_every_export_with_size_and_hash(site: Path) -> Non
 def test_data_dictionary_justifies_the_type_of_value(site: Path) -> None:
     html = page(site, "data-dictionary")
     assert "An integer because every figure of the source is a whole count" in html
+
+
+def test_methodology_states_the_limits_the_code_sets(site: Path) -> None:
+    from morocco_migration_2017 import safe_read
+
+    html = page(site, "methodology")
+    assert f"up to {safe_read.MAX_FILE_BYTES // 2**20} MiB each" in html
+    assert f"{safe_read.MAX_JSON_DEPTH} levels deep" in html and f"{safe_read.STAGE_SECONDS:g} s by default" in html

@@ -244,3 +244,26 @@ def test_a_number_field_loads_as_floats() -> None:
     field = {"name": "share", "type": "number"}
     typed = typed_column(Resource("t", "t.csv", {"fields": [field]}), pd.Series(["0.5", "12", None], name="share"), field)
     assert str(typed.dtype) == "float64" and typed.iloc[0] == 0.5 and pd.isna(typed.iloc[2])
+
+
+def test_export_without_its_extra_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_openpyxl(name: str, *args: object, **kwargs: object) -> object:
+        if name.startswith("openpyxl"):
+            raise ImportError("No module named 'openpyxl'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_openpyxl)
+    assert main(["export", "--format", "xlsx", "--out", str(tmp_path)]) == 2
+    assert "[export] extra" in capsys.readouterr().err
+
+
+def test_the_flat_view_names_a_missing_table(package_copy: Path) -> None:
+    edit_descriptor(package_copy, lambda d: d["resources"].pop(1))
+    with pytest.raises(mm.PackageError, match="statements"):
+        mm.load_flat(package_copy)

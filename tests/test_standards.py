@@ -263,8 +263,8 @@ def test_workflow_is_clean_for_zizmor() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_datasette_reads_what_this_test_writes_as_well(tmp_path: Path) -> None:
-    """The client test can fail: a package with a text resource breaks the SQLite import, as reported."""
+def test_a_text_resource_would_break_the_sqlite_import(tmp_path: Path) -> None:
+    """Why the snapshot is not a resource: with one of type text, Frictionless's SQLite publish stops."""
     from frictionless import Package
 
     from edits import copy_package

@@ -18,7 +18,7 @@ from mkdocs.structure.pages import Page
 
 import site_render as render
 from morocco_migration_2017.export import WRITERS, export
-from morocco_migration_2017.safe_read import read_descriptor, read_file
+from morocco_migration_2017.safe_read import read_file
 from morocco_migration_2017.table_schema import category_labels, open_package, package_files
 
 PLACEHOLDER = re.compile(r"<!-- generated:([a-z-]+) -->")
@@ -87,7 +87,7 @@ def downloads_page(downloads: list[dict[str, Any]]) -> str:
 
 def _pages(root: Path) -> dict[str, str]:
     tables, descriptor = _BUILT["tables"], _BUILT["descriptor"]
-    resources = open_package(root)[2]
+    resources = _BUILT["resources"]
     pins = {s["path"]: s for s in descriptor.get("sources", []) if "hash" in s}
     snapshots = {
         s["source_id"]: read_file(root, s["snapshot_path"]).decode("utf-8") for s in tables["sources"] if s["snapshot_path"]
@@ -102,7 +102,7 @@ def _pages(root: Path) -> dict[str, str]:
         for s in tables["statistics"]
     }
     pages["statistics/index.md"] = "# Statistics\n\n" + render.statistics_table(tables, "") + "\n"
-    pages["data-dictionary.md"] = render.data_dictionary(root, tables)
+    pages["data-dictionary.md"] = render.data_dictionary(resources, tables)
     roles = category_labels(resources["mentions"].field("role"))
     pages["source.md"] = (
         f"# Annotated source\n\nThe whole snapshot of *{primary['title']}* ({primary['short_name']}), "
@@ -122,7 +122,8 @@ def _pages(root: Path) -> dict[str, str]:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = _root(config)
-    _BUILT.update(root=root, tables=render.read_tables(root), descriptor=read_descriptor(root))
+    root, descriptor, resources = open_package(root)  # read once, safely, for every page
+    _BUILT.update(root=root, descriptor=descriptor, resources=resources, tables=render.read_tables(root, resources))
     _BUILT["downloads"] = _downloads()
     for uri, content in _pages(root).items():
         files.append(File.generated(config, uri, content=content))
@@ -133,12 +134,27 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+def limits_sentence() -> str:
+    """The validator's limits as the code sets them, so the methodology cannot drift from them."""
+    from morocco_migration_2017 import provenance, safe_read
+
+    return (
+        f"Files are read up to {safe_read.MAX_FILE_BYTES // 2**20} MiB each, JSON files up to "
+        f"{safe_read.MAX_JSON_BYTES // 2**20} MiB and {safe_read.MAX_JSON_DEPTH} levels deep; a cell may be as large "
+        "as its file (the `csv` module's 131,072-character limit is raised to match, for Frictionless too). Each "
+        f"stage runs under a time budget (`--timeout`, {safe_read.STAGE_SECONDS:g} s by default), so a pattern that "
+        f"backtracks is stopped and reported rather than left to hang. Dates must lie between "
+        f"{provenance.EARLIEST_DATE.date()} (Morocco's independence) and the package's `created` date."
+    )
+
+
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     tables = _BUILT["tables"]
     generated = {
         "statistics-table": lambda: render.statistics_table(tables, "statistics/"),
         "inferred-table": lambda: render.inferred_table(tables, "statistics/"),
         "lead": lambda: site_figures.lead(tables),
+        "limits": limits_sentence,
         "figure-cards": lambda: site_figures.figure_cards(tables, "statistics/"),
         "timeline": lambda: site_figures.timeline_svg(tables),
         "dataset-jsonld": lambda: site_jsonld.script(site_jsonld.dataset(_BUILT["descriptor"], tables, _BUILT["downloads"])),

@@ -14,17 +14,16 @@ from typing import Any
 
 from morocco_migration_2017.presentation import format_period, format_value
 from morocco_migration_2017.safe_read import read_file
-from morocco_migration_2017.table_schema import Resource, category_labels, open_package
+from morocco_migration_2017.table_schema import Resource, category_labels
 from morocco_migration_2017.wording import BOUND_WORDS
 
 Record = dict[str, str]
 
 
-def read_tables(root: Path) -> dict[str, list[Record]]:
+def read_tables(root: Path, resources: dict[str, Resource]) -> dict[str, list[Record]]:
     """Every table as text records, read through the package's safe reader."""
-    base, _, resources = open_package(root)
     return {
-        name: list(csv.DictReader(io.StringIO(read_file(base, res.path).decode("utf-8"), newline="")))
+        name: list(csv.DictReader(io.StringIO(read_file(root, res.path).decode("utf-8"), newline="")))
         for name, res in resources.items()
     }
 
@@ -112,8 +111,7 @@ def _keys(resource: Resource) -> list[str]:
     return lines
 
 
-def data_dictionary(root: Path, tables: dict[str, list[Record]]) -> str:
-    _, _, resources = open_package(root)
+def data_dictionary(resources: dict[str, Resource], tables: dict[str, list[Record]]) -> str:
     parts = [
         "# Data dictionary",
         "",
