@@ -5,6 +5,7 @@
 >>> flat = mm.load_flat()             # each statistic with its claimant, date, indicator and unit
 >>> tables = mm.load_all()            # every table, by name
 >>> mm.schema("statistics").validate(statistics)   # the pandera schema derived from the Table Schema
+>>> mm.verify().release               # the release this copy is identical to, if any
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from .loader import load, load_all, load_flat, table_names
 from .problems import DataPackageError
 from .safe_read import PackageError, default_root, read_descriptor
+from .verify import verify  # the function, not its module: imported eagerly so that the name stays the function
 
 
 def __getattr__(name: str) -> Any:
@@ -43,4 +45,5 @@ __all__ = [
     "load_flat",
     "schema",
     "table_names",
+    "verify",
 ]

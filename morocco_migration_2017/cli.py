@@ -1,4 +1,4 @@
-"""The command line: `morocco-migration-2017 validate|show|export`."""
+"""The command line: `morocco-migration-2017 validate|verify|show|export`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import sys
 import textwrap
 from collections.abc import Sequence
+from dataclasses import asdict
 
 from .problems import DataPackageError, printable
 from .safe_read import STAGE_SECONDS, PackageError
@@ -38,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--timeout", type=float, default=STAGE_SECONDS, help=f"seconds each stage may take ({STAGE_SECONDS:g})"
     )
+    verify = commands.add_parser("verify", help="is this copy a release? name every difference")
+    verify.description = "Compare a copy (a package folder or one table's CSV) with every released version, file by file."
+    verify.add_argument("path", nargs="?", help=f"{PATH_HELP}, or a CSV of one of its tables")
+    verify.add_argument("--json", action="store_true", help="print a machine-readable report")
     show = commands.add_parser("show", help="print the statistics as a readable table")
     show.add_argument("path", nargs="?", help=PATH_HELP)
     export = commands.add_parser("export", help="write the package as xlsx, Parquet, SQLite, JSON or a zip")
@@ -72,7 +77,31 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
         lines += [f"valid: {counts}", printable(f"snapshots: {pins}")]
     else:
         lines.append(printable(f"{len(report.problems)} problem(s) found in {report.package}"))
-    return code, lines
+    return code, [*lines, _release_line(args.path)]
+
+
+def _release_line(path: str | None) -> str:
+    """Whether the copy is a release: information only, it never changes validate's verdict."""
+    from .verify import verify
+
+    try:
+        verdict = verify(path)
+    except (PackageError, DataPackageError) as err:
+        return printable(f"release: not checked ({err})")
+    if verdict.release:
+        return f"release: identical to {verdict.release}"
+    return f"release: matches no release (nearest {verdict.nearest}, {len(verdict.differences)} differences; run verify)"
+
+
+def _verify(args: argparse.Namespace) -> tuple[int, list[str]]:
+    from .verify import verify
+
+    verdict = verify(args.path)
+    code = EXIT_OK if verdict.release else EXIT_PROBLEMS
+    if args.json:
+        report = {**asdict(verdict), "identical": verdict.release is not None, "difference_count": len(verdict.differences)}
+        return code, [json.dumps(report, indent=2, ensure_ascii=True, default=str)]
+    return code, verdict.lines()
 
 
 def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
@@ -109,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdout is not None and hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # an ASCII terminal gets escapes, not a crash
     args = _parser().parse_args(argv)
-    run = {"validate": _validate, "show": _show, "export": _export}[args.command]
+    run = {"validate": _validate, "verify": _verify, "show": _show, "export": _export}[args.command]
     try:
         code, lines = run(args)
     except (PackageError, DataPackageError) as err:  # anything else is a bug, and shows its traceback

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 import yaml
 
 import plain_checks as pc
-from edits import ROOT
+from edits import ROOT, copy_package, edit_descriptor, get_cell, set_cell
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import record_release_hashes as release
@@ -64,36 +66,54 @@ def test_changelog_follows_keep_a_changelog() -> None:
     assert headings[0] == "Unreleased" and headings[1] == VERSION
 
 
-def unreleased_change(root: Path, recorded: dict) -> str | None:
-    """Why the files at root are not a released state, or None."""
-    if release.current_version(root) == recorded["version"]:
-        changed = sorted(k for k, v in release.release_files(root).items() if recorded["files"].get(k) != v)
-        gone = sorted(set(recorded["files"]) - set(release.release_files(root)))
-        if changed or gone:
-            return f"files changed without a new version: {changed + gone}"
-        return None
-    if not release.changelog_has(root, release.current_version(root)):
-        return "the version changed but CHANGELOG.md has no section for it"
-    return None
-
-
 def test_no_data_change_without_a_new_version_and_changelog() -> None:
-    recorded = json.loads((ROOT / "tests/fixtures/release-hashes.json").read_text())
-    assert unreleased_change(ROOT, recorded) is None
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts/record_release_hashes.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_an_unreleased_change_is_caught(package_copy: Path) -> None:
-    import shutil
+def scratch(tmp_path: Path) -> Path:
+    """A scratch repository root: the package, its CHANGELOG and its shipped release manifests."""
+    root = copy_package(tmp_path / "repo")
+    shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
+    shutil.copytree(ROOT / "morocco_migration_2017/releases", root / "morocco_migration_2017/releases")
+    return root
 
-    shutil.copy(ROOT / "CHANGELOG.md", package_copy / "CHANGELOG.md")
-    recorded = {"version": VERSION, "files": release.release_files(package_copy)}
-    assert unreleased_change(package_copy, recorded) is None
-    from edits import edit_descriptor, set_cell
 
-    set_cell(package_copy, "statistics", 2, "notes", "Changed.")
-    assert "without a new version" in unreleased_change(package_copy, recorded)
-    edit_descriptor(package_copy, lambda d: d.update(version="9.0.0"))
-    assert "no section" in unreleased_change(package_copy, recorded)
-    changelog = package_copy / "CHANGELOG.md"
+def record(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    script = [sys.executable, str(ROOT / "scripts/record_release_hashes.py"), "--root", str(root), *args]
+    return subprocess.run(script, capture_output=True, text=True)
+
+
+def test_an_unreleased_change_is_caught_and_needs_a_version_and_changelog(tmp_path: Path) -> None:
+    root = scratch(tmp_path)
+    assert record(root, "--check").returncode == 0
+    old = get_cell(root, "statistics", 2, "notes")
+    set_cell(root, "statistics", 2, "notes", "Changed.")
+    check = record(root, "--check")
+    assert check.returncode == 1
+    assert (
+        f"data/statistics.csv, row migration_attempts_foiled_2017_ytd, field notes: changed (release {old!r}" in check.stdout
+    )
+    refused = record(root)  # the version's manifest is history: not rewritten from a changed tree
+    assert refused.returncode == 2 and "bump the version" in refused.stderr
+    edit_descriptor(root, lambda d: d.update(version="9.0.0"))
+    assert "version 9.0.0 has no manifest" in record(root, "--check").stdout
+    assert "CHANGELOG.md has no '## [9.0.0]" in record(root).stderr
+    changelog = root / "CHANGELOG.md"
     changelog.write_text(changelog.read_text().replace("## [Unreleased]\n", "## [Unreleased]\n\n## [9.0.0] - 2030-01-01\n"))
-    assert unreleased_change(package_copy, recorded) is None
+    assert record(root).returncode == 0
+    assert record(root, "--check").returncode == 0
+    shipped = root / "morocco_migration_2017/releases"
+    assert sorted(p.name for p in shipped.iterdir()) == ["2.0.0.json", "2.0.0.zip", "9.0.0.json", "9.0.0.zip"]
+    assert (shipped / "2.0.0.json").read_bytes() == (ROOT / "morocco_migration_2017/releases/2.0.0.json").read_bytes()
+    assert oct((shipped / "9.0.0.zip").stat().st_mode & 0o777) == "0o644"
+
+
+def test_a_shipped_archive_that_is_not_its_manifest_is_caught(tmp_path: Path) -> None:
+    root = scratch(tmp_path)
+    manifest = root / "morocco_migration_2017/releases/2.0.0.json"
+    manifest.write_text(manifest.read_text().replace('"bytes": 2640', '"bytes": 2641'))
+    check = record(root, "--check")
+    assert check.returncode == 1 and "2.0.0.zip does not hold the files of 2.0.0.json" in check.stdout

@@ -37,6 +37,7 @@ USER_MODULES = {
     "safe_read",
     "table_schema",
     "validation",
+    "verify",
     "wording",
 }
 
@@ -62,6 +63,19 @@ def test_wheel_carries_the_data_byte_for_byte(dist: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         for name in DATA:
             assert archive.read(f"morocco_migration_2017/_package/{name}") == (ROOT / name).read_bytes(), name
+
+
+def test_wheel_and_sdist_ship_every_release_manifest(dist: Path) -> None:
+    shipped = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "morocco_migration_2017/releases").iterdir())
+    assert shipped and all(name.endswith((".json", ".zip")) for name in shipped)
+    (wheel,) = dist.glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        for name in shipped:
+            assert archive.read(name) == (ROOT / name).read_bytes(), name
+            assert archive.getinfo(name).external_attr >> 16 & 0o444 == 0o444, name  # readable by every user
+    (sdist,) = dist.glob("*.tar.gz")
+    with tarfile.open(sdist) as archive:
+        assert set(shipped) <= {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
 
 
 def test_wheel_holds_only_the_modules_users_run(dist: Path) -> None:

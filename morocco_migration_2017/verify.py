@@ -1,0 +1,119 @@
+"""Is this copy a release? Its files against the manifest (sha256, size) and files of each version in releases/,
+each difference named offline: a table's row (by the release's primary key) and field, a JSON path, a text's position."""
+
+import csv
+import hashlib
+import io
+import json
+import os
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .problems import printable
+from .safe_read import DESCRIPTOR, PackageError, parse_json, read_descriptor, read_file, resolve_root
+from .table_schema import package_files
+
+RELEASES = Path(__file__).resolve().parent / "releases"
+
+
+@dataclass(frozen=True)
+class Difference:
+    file: str
+    what: str  # added, removed or changed
+    row: str | None = None  # a table's primary key
+    field: str | None = None  # a table's field, or a JSON file's path ($.a.b[0])
+    release: Any = None
+    copy: Any = None
+    position: int | None = None  # the character where a text first differs
+
+    def line(self) -> str:
+        where = {"row ": self.row, "character ": self.position, "" if str(self.field)[:1] == "$" else "field ": self.field}
+        at = ", ".join([self.file] + [f"{label}{value}" for label, value in where.items() if value is not None])
+        shown = [f"{side} {v!r}" for side, v in (("release", self.release), ("copy", self.copy)) if v is not None]
+        return printable(f"{at}: {self.what}" + f" ({', '.join(shown)})" * bool(shown))
+
+
+@dataclass
+class Verdict:
+    path: str
+    release: str | None  # the release the copy is identical to
+    nearest: str | None
+    differences: list[Difference] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        differ = f"matches no release; nearest {self.nearest}, {len(self.differences)} difference(s):"
+        head = printable(f"{self.path}: " + (f"identical to release {self.release}" if self.release else differ))
+        return [head] + [f"  {difference.line()}" for difference in self.differences]
+
+
+def releases() -> dict[str, dict[str, Any]]:  # each release's manifest, with its files as "content"; oldest first
+    found = {}
+    for path in sorted(RELEASES.glob("*.json"), key=lambda p: [int(part) for part in p.stem.split(".")]):
+        with zipfile.ZipFile(path.with_suffix(".zip")) as z:
+            found[path.stem] = {**json.loads(path.read_text("utf-8")), "content": {n: z.read(n) for n in z.namelist()}}
+    return found
+
+
+def _values(name: str, data: bytes, key: list[str] | None) -> dict[tuple[str | None, str], Any]:
+    # a table's cells by (primary key, else line, field), a repeated key keeping its last row; JSON by (None, path)
+    if key is not None:
+        header, *rows = list(csv.reader(io.StringIO(data.decode(), newline=""), strict=True)) or [[]]
+        lines = {i: dict(zip(header, cells, strict=False)) for i, cells in enumerate(rows, 2)}
+        return {(", ".join(r.get(p, f"(line {i})") for p in key), f): v for i, r in lines.items() for f, v in r.items()}
+
+    def flat(value: Any, path: str) -> dict[tuple[str | None, str], Any]:
+        steps = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        form = "{}.{}" if isinstance(value, dict) else "{}[{}]"
+        return {k: v for s, sub in steps for k, v in flat(sub, form.format(path, s)).items()} or {(None, path): value}
+
+    return flat(parse_json(data, name), "$") if name.endswith(".json") else {}
+
+
+def compare(release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, list[str]]) -> list[Difference]:
+    """Every difference between a release's files and a copy's: a file, a table's cell, a JSON path, a text position."""
+    found = []
+    for name in [*release, *(name for name in sorted(copy) if name not in release)]:
+        old, new = release.get(name), copy.get(name)
+        if old is None or new is None or old == new:
+            found += [Difference(name, "added" if old is None else "removed")] * (old != new)
+            continue
+        try:  # read as the release reads its files
+            before, after = _values(name, old, keys.get(name)), _values(name, new, keys.get(name))
+        except (PackageError, UnicodeDecodeError, csv.Error):
+            before = after = {}
+        named = []
+        for where in [*before, *(where for where in after if where not in before)]:
+            a, b = before.get(where, named), after.get(where, named)  # `named` stands for an absent value
+            if type(a) is not type(b) or a != b:
+                what = "removed" if b is named else "added" if a is named else "changed"
+                named.append(Difference(name, what, *where, *(None if v is named else v for v in (a, b))))
+        a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")  # else: where the text first differs
+        at = len(os.path.commonprefix([a, b]))  # noqa: RUF071 (characters, not path parts)
+        found += named or [Difference(name, "changed", release=a[at : at + 40], copy=b[at : at + 40], position=at)]
+    return found
+
+
+def verify(path: str | Path | None = None) -> Verdict:
+    """Is the package at path (its folder or datapackage.json; this package by default), or one table's CSV, a release?"""
+    known, target, only = releases(), Path(path or "."), None
+    if path is None or not target.is_file() or target.name == DESCRIPTOR:
+        root = resolve_root(path)  # a file the copy names but lacks is a removed file
+        label = str(root)
+        copy = {n: read_file(root, n) for n in package_files(read_descriptor(root)) if os.path.lexists(root / n)}
+    else:  # one table's CSV, known by its header, else by its file name
+        data = read_file(target.resolve().parent, target.name)
+        tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]
+        only = next((t for t, old in tables if old.startswith(data.split(b"\n", 1)[0] + b"\n")), None)
+        only = only or next((t for t, _ in tables if Path(t).stem == target.stem), None)
+        if only is None:
+            raise PackageError(f"{target.name}: neither its header nor its name is that of a table of any release")
+        label, copy = f"{target} (as {only})", {only: data}
+    mine = {n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for n, d in copy.items()}  # its manifest
+    files = {v: {n: e for n, e in r["files"].items() if only in (None, n)} for v, r in known.items()}
+    distance = {v: sum(mine.get(n) != f.get(n) for n in mine.keys() | f.keys()) for v, f in files.items() if f}
+    nearest = min(reversed(list(distance)), key=distance.__getitem__)
+    release = {n: known[nearest]["content"][n] for n in files[nearest]}
+    found = compare(release, copy, known[nearest]["tables"]) if distance[nearest] else []
+    return Verdict(label, None if found else nearest, nearest, found)
