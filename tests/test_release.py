@@ -117,3 +117,103 @@ def test_a_shipped_archive_that_is_not_its_manifest_is_caught(tmp_path: Path) ->
     manifest.write_text(manifest.read_text().replace('"bytes": 2640', '"bytes": 2641'))
     check = record(root, "--check")
     assert check.returncode == 1 and "2.0.0.zip does not hold the files of 2.0.0.json" in check.stdout
+
+
+def sync(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    script = [sys.executable, str(ROOT / "scripts/sync_metadata.py"), "--root", str(root), *args]
+    return subprocess.run(script, capture_output=True, text=True)
+
+
+@pytest.fixture
+def metadata_root(tmp_path: Path) -> Path:
+    for name in ("datapackage.json", "CITATION.cff", ".zenodo.json", "pyproject.toml", "mkdocs.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def test_citation_zenodo_and_project_urls_are_in_step_with_the_descriptor() -> None:
+    result = sync(ROOT, "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+    descriptor = json.loads((ROOT / "datapackage.json").read_text())
+    assert str(citation()["date-released"]) == descriptor["created"][:10]
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text())
+    assert (zenodo["version"], zenodo["publication_date"]) == (descriptor["version"], descriptor["created"][:10])
+
+
+def test_a_new_version_makes_the_citation_stale_until_synced(metadata_root: Path) -> None:
+    edit_descriptor(metadata_root, lambda d: d.update(version="9.1.0", created="2030-02-03T00:00:00Z"))
+    check = sync(metadata_root, "--check")
+    assert check.returncode == 1 and "stale: CITATION.cff" in check.stdout and "stale: .zenodo.json" in check.stdout
+    assert sync(metadata_root).returncode == 0
+    cff = yaml.safe_load((metadata_root / "CITATION.cff").read_text())
+    assert (str(cff["version"]), str(cff["date-released"])) == ("9.1.0", "2030-02-03")
+    assert json.loads((metadata_root / ".zenodo.json").read_text())["version"] == "9.1.0"
+    assert sync(metadata_root, "--check").returncode == 0
+    cff_lines = (metadata_root / "CITATION.cff").read_text().splitlines()
+    assert [line for line in cff_lines if line not in citation_lines()] == ["version: 9.1.0", "date-released: 2030-02-03"]
+
+
+def citation_lines() -> list[str]:
+    return (ROOT / "CITATION.cff").read_text().splitlines()
+
+
+def test_the_repository_address_is_one_setting(metadata_root: Path) -> None:
+    import tomllib
+
+    mkdocs = metadata_root / "mkdocs.yml"
+    assert "repo_url" not in mkdocs.read_text() or sync(metadata_root, "--check").returncode == 0
+    mkdocs.write_text("repo_url: https://example.org/owner/morocco-migration-2017/\n" + mkdocs.read_text())
+    assert sync(metadata_root, "--check").returncode == 1
+    assert sync(metadata_root).returncode == 0
+    urls = tomllib.loads((metadata_root / "pyproject.toml").read_text())["project"]["urls"]
+    repo = "https://example.org/owner/morocco-migration-2017"
+    assert {urls["Source"], urls["Issues"]} == {repo, f"{repo}/issues"}
+    cff = yaml.safe_load((metadata_root / "CITATION.cff").read_text())
+    assert cff["repository-code"] == repo
+    schema = json.loads((ROOT / "tests/fixtures/citation-file-format-1.2.0.schema.json").read_text())
+    jsonschema.validate(json.loads(json.dumps(cff, default=str)), schema)
+    related = json.loads((metadata_root / ".zenodo.json").read_text())["related_identifiers"]
+    assert {"identifier": repo, "relation": "isSupplementedBy", "scheme": "url"} in related
+    mkdocs.write_text(mkdocs.read_text().split("\n", 1)[1])  # unset again: every derived address goes
+    assert sync(metadata_root).returncode == 0
+    assert "repository-code" not in (metadata_root / "CITATION.cff").read_text()
+    assert "Source" not in tomllib.loads((metadata_root / "pyproject.toml").read_text())["project"].get("urls", {})
+    assert sync(metadata_root, "--check").returncode == 0
+
+
+# Zenodo's legacy deposit metadata, which its GitHub integration reads from .zenodo.json.
+ZENODO_KEYS = {
+    "title", "upload_type", "access_right", "description", "version", "publication_date", "creators", "license",
+    "keywords", "related_identifiers", "notes", "communities", "contributors", "references", "language", "subjects",
+}  # fmt: skip
+ZENODO_RELATIONS = {"isDerivedFrom", "isSupplementedBy", "isSupplementTo", "isNewVersionOf", "cites", "references"}
+
+
+def test_zenodo_metadata_mints_a_dataset_doi_per_version() -> None:
+    zenodo = json.loads((ROOT / ".zenodo.json").read_text())
+    assert set(zenodo) <= ZENODO_KEYS
+    assert (zenodo["upload_type"], zenodo["access_right"], zenodo["license"]) == ("dataset", "open", "cc-by-4.0")
+    assert zenodo["creators"] and all(c["name"] for c in zenodo["creators"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", zenodo["publication_date"])
+    assert all(r["relation"] in ZENODO_RELATIONS for r in zenodo["related_identifiers"])
+    article = next(s for s in pc.rows(ROOT, "sources") if s["source_role"] == "primary")
+    assert {"identifier": article["url"], "relation": "isDerivedFrom"}.items() <= zenodo["related_identifiers"][0].items()
+
+
+def test_changelog_data_changes_between_two_versions_come_from_verify(package_copy: Path) -> None:
+    edit_descriptor(package_copy, lambda d: d.update(version="9.1.0"))
+    old_value = get_cell(package_copy, "statistics", 2, "value")
+    set_cell(package_copy, "statistics", 2, "value", "60000")
+    old_area = get_cell(package_copy, "statistics", 3, "area")
+    set_cell(package_copy, "statistics", 3, "area", "Rabat")
+    script = [sys.executable, str(ROOT / "scripts/changelog_data.py"), "2.0.0", str(package_copy)]
+    result = subprocess.run(script, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    row2, row3 = (pc.rows(ROOT, "statistics")[i]["statistic_id"] for i in (0, 1))
+    assert result.stdout.splitlines() == [
+        f"- data/statistics.csv, {row2}, value: `{old_value}` → `60000`",
+        f"- data/statistics.csv, {row3}, area: `{old_area}` → `Rabat`",
+        '- datapackage.json, $.version: `"2.0.0"` → `"9.1.0"`',
+    ]
+    same = subprocess.run([*script[:2], "2.0.0", "2.0.0"], capture_output=True, text=True)
+    assert same.stdout == "- No change to the package's files.\n"

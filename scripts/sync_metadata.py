@@ -1,0 +1,105 @@
+"""Keep the citation and archive metadata in step with datapackage.json, and the project URLs with mkdocs.yml.
+
+    python scripts/sync_metadata.py [--check]
+
+datapackage.json is the one source of the version, the date (`created`), the title, description, keywords and
+licence; `repo_url` in mkdocs.yml is the one setting of the repository's address (and `site_url` of the docs').
+From them this script writes:
+
+- CITATION.cff: `version`, `date-released` and, once the address is set, `repository-code`;
+- .zenodo.json: what Zenodo reads when a GitHub release mints a DOI for the version;
+- pyproject.toml: `[project.urls]`, once an address is set (the wheel's project links).
+
+--check reports what is stale and changes nothing (exit 1).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from pathlib import Path
+
+from _maintenance import apply_changes
+
+ROOT = Path(__file__).resolve().parent.parent
+URLS_HEADER = "[project.urls]\n# written by scripts/sync_metadata.py from repo_url and site_url in mkdocs.yml\n"
+
+
+def setting(root: Path, key: str) -> str | None:
+    """A top-level URL setting of mkdocs.yml (read as text: the file may hold tags a safe YAML loader refuses)."""
+    found = re.search(rf"^{key}:[ \t]*['\"]?([^'\"\s#]+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE)
+    return found.group(1).rstrip("/") if found else None
+
+
+def citation(text: str, descriptor: dict, repo: str | None) -> str:
+    """CITATION.cff with the version, the release date and the repository's address of the descriptor and mkdocs.yml."""
+    text = re.sub(r"^version: .*$", f"version: {descriptor['version']}", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^date-released: .*$", f"date-released: {descriptor['created'][:10]}", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^repository-code: .*\n", "", text, flags=re.MULTILINE)
+    if repo:
+        text = re.sub(r"^(date-released: .*\n)", rf'\1repository-code: "{repo}"\n', text, count=1, flags=re.MULTILINE)
+    return text
+
+
+def zenodo(descriptor: dict, repo: str | None) -> str:
+    """.zenodo.json: the deposit metadata of a version (Zenodo's legacy deposit schema, which its GitHub link reads)."""
+    article = next(s["path"] for s in descriptor["sources"] if s["path"].startswith("https://"))
+    related = [{"identifier": article, "relation": "isDerivedFrom", "resource_type": "publication-article", "scheme": "url"}]
+    related += [{"identifier": repo, "relation": "isSupplementedBy", "scheme": "url"}] if repo else []
+    record = {
+        "title": f"{descriptor['name']}: {descriptor['title']}",
+        "upload_type": "dataset",
+        "access_right": "open",
+        "description": descriptor["description"],
+        "version": descriptor["version"],
+        "publication_date": descriptor["created"][:10],
+        "creators": [{"name": c["title"]} for c in descriptor["contributors"] if "creator" in c.get("roles", [])],
+        "license": descriptor["licenses"][0]["name"].lower(),
+        "keywords": descriptor["keywords"],
+        "related_identifiers": related,
+        "notes": descriptor["licenses"][0]["title"],
+    }
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+
+
+def project_urls(text: str, repo: str | None, site: str | None) -> str:
+    """pyproject.toml with a [project.urls] table of the addresses that are set, and none while none is."""
+    text = re.sub(r"\[project\.urls\]\n# written by .*?\n\n(?=\[)", "", text, flags=re.DOTALL)
+    urls = {"Documentation": site} if site else {}
+    if repo:
+        urls |= {"Source": repo, "Issues": f"{repo}/issues", "Changelog": f"{repo}/blob/main/CHANGELOG.md"}
+    if not urls:
+        return text
+    table = URLS_HEADER + "".join(f'{name} = "{url}"\n' for name, url in urls.items()) + "\n"
+    return text.replace("[project.scripts]\n", table + "[project.scripts]\n", 1)
+
+
+def changes(root: Path) -> dict[Path, bytes]:
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    repo, site = setting(root, "repo_url"), setting(root, "site_url")
+    wanted = {
+        root / "CITATION.cff": citation((root / "CITATION.cff").read_text(encoding="utf-8"), descriptor, repo),
+        root / ".zenodo.json": zenodo(descriptor, repo),
+        root / "pyproject.toml": project_urls((root / "pyproject.toml").read_text(encoding="utf-8"), repo, site),
+    }
+    return {
+        path: text.encode("utf-8")
+        for path, text in wanted.items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report what is stale; change nothing")
+    parser.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")
+    args = parser.parse_args(argv)
+    code = apply_changes(changes(args.root), args.root, args.check, "stale", "wrote")
+    if args.check and not code:
+        print("current: CITATION.cff, .zenodo.json and pyproject.toml agree with datapackage.json and mkdocs.yml")
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
