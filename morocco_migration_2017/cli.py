@@ -12,6 +12,7 @@ from dataclasses import asdict
 
 from .problems import DataPackageError, printable
 from .safe_read import STAGE_SECONDS, PackageError
+from .verify import verify
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip")
@@ -74,19 +75,17 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
     if report.valid:
         counts = ", ".join(f"{count} {name}" for name, count in report.row_counts.items())
         pins = "; ".join(f"{path} {pin}" for path, pin in report.snapshots.items())
-        lines += [f"valid: {counts}", printable(f"snapshots: {pins}")]
+        lines += [f"valid: {counts}", printable(f"snapshots: {pins}"), _release_line(args.path)]
     else:
-        lines.append(printable(f"{len(report.problems)} problem(s) found in {report.package}"))
-    return code, [*lines, _release_line(args.path)]
+        lines += [_release_line(args.path), printable(f"{len(report.problems)} problem(s) found in {report.package}")]
+    return code, lines
 
 
 def _release_line(path: str | None) -> str:
     """Whether the copy is a release: information only, it never changes validate's verdict."""
-    from .verify import verify
-
     try:
         verdict = verify(path)
-    except (PackageError, DataPackageError) as err:
+    except PackageError as err:
         return printable(f"release: not checked ({err})")
     if verdict.release:
         return f"release: identical to {verdict.release}"
@@ -94,8 +93,6 @@ def _release_line(path: str | None) -> str:
 
 
 def _verify(args: argparse.Namespace) -> tuple[int, list[str]]:
-    from .verify import verify
-
     verdict = verify(args.path)
     code = EXIT_OK if verdict.release else EXIT_PROBLEMS
     if args.json:

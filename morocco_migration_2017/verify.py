@@ -103,7 +103,7 @@ def verify(path: str | Path | None = None) -> Verdict:
         label = str(root)
         copy = {n: read_file(root, n) for n in package_files(read_descriptor(root)) if os.path.lexists(root / n)}
     else:  # one table's CSV, known by its header, else by its file name
-        data = read_file(target.resolve().parent, target.name)
+        data = read_file(target.resolve().parent, target.resolve().name)
         tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]
         only = next((t for t, old in tables if old.startswith(data.split(b"\n", 1)[0] + b"\n")), None)
         only = only or next((t for t, _ in tables if Path(t).stem == target.stem), None)

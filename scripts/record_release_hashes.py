@@ -87,7 +87,7 @@ def check(files: dict[str, bytes], releases_dir: Path) -> list[str]:
         zipped = path.with_suffix(".zip")
         with zipfile.ZipFile(zipped) as shipped:
             content = {name: shipped.read(name) for name in shipped.namelist()}
-        if manifest_of(content) != record["files"] or zipped.read_bytes() != archive(content):
+        if manifest_of(content) != record["files"]:
             problems.append(f"{zipped.name} does not hold the files of {path.name}")
     target = releases_dir / f"{version}.json"
     if not target.exists():

@@ -160,6 +160,8 @@ def test_a_single_csv_is_known_by_its_header_or_its_name(package_copy: Path, tmp
     shutil.copy(ROOT / "data/statistics.csv", renamed)
     result = run("verify", str(renamed))
     assert (result.returncode, result.stdout) == (0, f"{renamed} (as data/statistics.csv): identical to release {VERSION}\n")
+    (tmp_path / "link.csv").symlink_to(ROOT / "data/indicators.csv")  # a file named on purpose is followed
+    assert run("verify", str(tmp_path / "link.csv")).returncode == 0
     set_cell(package_copy, "statistics", 2, "value", "60000")
     result = run("verify", str(package_copy / "data/statistics.csv"))
     assert result.returncode == 1
@@ -201,6 +203,10 @@ def test_validate_says_whether_the_copy_is_a_release(package_copy: Path) -> None
     result = run("validate", str(package_copy))
     assert result.returncode == 0  # information only: the copy is still valid
     assert result.stdout.splitlines()[-1] == f"release: matches no release (nearest {VERSION}, 1 differences; run verify)"
+    set_cell(package_copy, "statistics", 2, "value_bound", "roughly")  # an invalid copy: its verdict stays last
+    *_, release, verdict = run("validate", str(package_copy)).stdout.splitlines()
+    assert release == f"release: matches no release (nearest {VERSION}, 2 differences; run verify)"
+    assert verdict.endswith(f"problem(s) found in {package_copy}")
 
 
 @pytest.fixture
@@ -221,7 +227,7 @@ def two_releases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path,
 def test_the_nearest_of_several_releases_is_named(two_releases: tuple[Path, Path], package_copy: Path) -> None:
     _, later = two_releases
     assert mm.verify(later).release == "9.1.0"
-    assert mm.verify(ROOT / "data/statistics.csv").release == "2.0.0"
+    assert mm.verify(ROOT / "data/statistics.csv").release == VERSION  # identical to several: the newest
     set_cell(later, "statistics", 2, "value", "1")
     verdict = mm.verify(later)
     assert (verdict.release, verdict.nearest) == (None, "9.1.0")
