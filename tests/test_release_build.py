@@ -173,3 +173,15 @@ def test_the_docs_of_a_release_tag_are_deployed_from_the_one_place_that_deploys_
     assert not any(
         "deploy-pages" in step.get("uses", "") for job in workflow("release.yml")["jobs"].values() for step in job["steps"]
     )
+
+
+@pytest.mark.slow
+def test_the_released_exports_are_what_the_checkout_exports(released: Path, tmp_path: Path) -> None:
+    """Written by the installed wheel in a fresh environment, the exports match the checkout's byte for byte."""
+    import morocco_migration_2017 as mm
+
+    written = mm.export(list(release_build.EXPORTS), tmp_path)
+    assert written
+    for path in written:
+        asset = released / "release" / "-".join(path.relative_to(tmp_path).parts)
+        assert asset.read_bytes() == path.read_bytes(), asset.name
