@@ -249,3 +249,52 @@ def test_the_recorded_2_0_0_is_the_tagged_commit() -> None:
     assert record.manifest(record.commit_files(ROOT, "d74cc33")) == json.loads(
         (verify_module.RELEASES / "2.0.0.json").read_text(encoding="utf-8")
     )
+
+
+def replace_in(relpath: str, old: bytes, new: bytes) -> object:
+    def change(root: Path) -> None:
+        path = root / relpath
+        path.write_bytes(path.read_bytes().replace(old, new, 1))
+
+    return change
+
+
+def write(relpath: str, text: str) -> object:
+    return lambda root: (root / relpath).write_text(text)
+
+
+def swap_for(relpath: str, make: object) -> object:
+    def change(root: Path) -> None:
+        (root / relpath).unlink()
+        make(root / relpath)  # type: ignore[operator]
+
+    return change
+
+
+# Hostile copies: each is read as validate reads it; a difference exits 1, an unreadable file 2, nothing raises.
+HOSTILE = [
+    ("not UTF-8", replace_in("data/statistics.csv", b"Morocco", b"Maroc\xe9"), 1, "data/statistics.csv, character"),
+    ("a NUL in a cell", replace_in("data/indicators.csv", b"persons", b"per\x00sons"), 1, "'per\\x00sons'"),
+    ("JSON nested too deep", write("schemas/indicators.schema.json", "[" * 99 + "]" * 99), 1, "character 0"),
+    ("a duplicate JSON key", write("schemas/indicators.schema.json", '{"a":1,"a":2}'), 1, "character 1"),
+    (
+        "an open quote",
+        replace_in("data/indicators.csv", b"persons\n", b'persons\na,"b\n'),
+        1,
+        "data/indicators.csv, character",
+    ),
+    ("a FIFO", swap_for("data/mentions.csv", os.mkfifo), 2, "data/mentions.csv"),
+    ("a folder", swap_for("data/mentions.csv", os.mkdir), 2, "data/mentions.csv"),
+    ("a symlink loop", swap_for("data/mentions.csv", lambda path: os.symlink(path, path)), 2, "data/mentions.csv"),
+    ("no resources", write("datapackage.json", '{"resources": 5}'), 2, "datapackage.json"),
+]
+
+
+@pytest.mark.parametrize(("change", "code", "says"), [case[1:] for case in HOSTILE], ids=[case[0] for case in HOSTILE])
+def test_a_hostile_copy_is_named_or_refused_not_a_traceback(
+    package_copy: Path, change: object, code: int, says: str
+) -> None:
+    change(package_copy)  # type: ignore[operator]
+    result = run("verify", str(package_copy))
+    assert result.returncode == code, result.stdout + result.stderr
+    assert says in (result.stdout if code == 1 else result.stderr)
