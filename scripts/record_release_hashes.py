@@ -26,9 +26,10 @@ from pathlib import Path
 from _maintenance import atomic_write
 from morocco_migration_2017.safe_read import DESCRIPTOR, parse_json, read_descriptor, read_file, resolve_root
 from morocco_migration_2017.table_schema import package_files
-from morocco_migration_2017.verify import RELEASES, compare
+from morocco_migration_2017.verify import compare
 
 ROOT = Path(__file__).resolve().parent.parent
+RELEASES = Path("morocco_migration_2017") / "releases"  # in the repository; verify reads the installed copy
 
 
 def tree_files(root: Path) -> dict[str, bytes]:
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--commit", help="record the version of this git commit instead of the tree")
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    releases_dir = args.root / RELEASES.relative_to(ROOT)
+    releases_dir = args.root / RELEASES
     files = commit_files(args.root, args.commit) if args.commit else tree_files(args.root)
     record = manifest(files)
     if args.check:

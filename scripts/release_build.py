@@ -77,10 +77,10 @@ def manifest_is_current() -> Path:
     """The manifest of the version, once the tree is the release it records."""
     import record_release_hashes as record  # needs the package and its dependencies installed
 
-    problems = record.check(record.tree_files(ROOT), record.RELEASES)
+    problems = record.check(record.tree_files(ROOT), ROOT / record.RELEASES)
     if problems:
         raise ReleaseError("\n".join(problems))
-    return record.RELEASES / f"{version()}.json"
+    return ROOT / record.RELEASES / f"{version()}.json"
 
 
 def source_date_epoch(tag: str) -> str:
