@@ -28,7 +28,7 @@ def _version() -> str:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="morocco-migration-2017",
-        description="Validate, inspect and export the morocco-migration-2017 data package.",
+        description="Validate, verify, inspect and export the morocco-migration-2017 data package.",
         epilog="Exit status: 0 sound, 1 problems found, 2 usage error or unreadable package.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     verify = commands.add_parser("verify", help="is this copy a release? name every difference")
     verify.description = "Compare a copy (a package folder or one table's CSV) with every released version, file by file."
+    verify.epilog = "Exit status: 0 identical to a release (named), 1 matches none, 2 usage error or unreadable copy."
     verify.add_argument("path", nargs="?", help=f"{PATH_HELP}, or a CSV of one of its tables")
     verify.add_argument("--json", action="store_true", help="print a machine-readable report")
     show = commands.add_parser("show", help="print the statistics as a readable table")
