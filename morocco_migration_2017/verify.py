@@ -1,5 +1,4 @@
-"""Is this copy a release? Its files against the manifest (sha256, size) and files of each version in releases/,
-each difference named offline: a table's row (by the release's primary key) and field, a JSON path, a text's position."""
+"""Is this copy a release? Else every difference from the nearest one, named offline from the files in releases/."""
 
 import csv
 import hashlib
@@ -64,7 +63,9 @@ def _values(name: str, data: bytes, key: list[str] | None) -> dict[tuple[str | N
         return {(", ".join(r.get(p, f"(line {i})") for p in key), f): v for i, r in lines.items() for f, v in r.items()}
 
     def flat(value: Any, path: str) -> dict[tuple[str | None, str], Any]:
+        names = {str(v["name"]) for v in value if isinstance(v, dict) and "name" in v} if isinstance(value, list) else ()
         steps = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+        steps = [(f"name={v['name']}", v) for v in value] if 0 < len(names) == len(value) else steps  # fields by name
         form = "{}.{}" if isinstance(value, dict) else "{}[{}]"
         return {k: v for s, sub in steps for k, v in flat(sub, form.format(path, s)).items()} or {(None, path): value}
 

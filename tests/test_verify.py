@@ -119,7 +119,7 @@ def test_files_added_removed_and_json_paths_are_named(package_copy: Path) -> Non
     assert "  data/cross_checks.csv: removed" in lines
     assert "  data/extra.csv: added" in lines
     assert "  schemas/statistics.schema.json, $.primaryKey[0]: removed (release 'statistic_id')" in lines
-    assert "  datapackage.json, $.resources[6].path: added (copy 'data/extra.csv')" in lines
+    assert "  datapackage.json, $.resources[name=extra].path: added (copy 'data/extra.csv')" in lines
 
 
 def test_a_row_added_or_removed_is_named_by_its_key(package_copy: Path) -> None:
@@ -298,3 +298,19 @@ def test_a_hostile_copy_is_named_or_refused_not_a_traceback(
     result = run("verify", str(package_copy))
     assert result.returncode == code, result.stdout + result.stderr
     assert says in (result.stdout if code == 1 else result.stderr)
+
+
+def test_a_field_inserted_in_a_schema_is_named_not_every_field_after_it(package_copy: Path) -> None:
+    schema = package_copy / "schemas/statistics.schema.json"
+    document = json.loads(schema.read_text())
+    document["fields"].insert(1, {"name": "extra", "type": "string"})
+    document["fields"][-1]["description"] = "Changed."
+    schema.write_text(json.dumps(document, indent=2))
+    last = document["fields"][-1]["name"]
+    lines = run("verify", str(package_copy)).stdout.splitlines()[1:]
+    old = json.loads((ROOT / "schemas/statistics.schema.json").read_text())["fields"][-1]["description"]
+    assert lines == [
+        f"  schemas/statistics.schema.json, $.fields[name={last}].description: changed (release {old!r}, copy 'Changed.')",
+        "  schemas/statistics.schema.json, $.fields[name=extra].name: added (copy 'extra')",
+        "  schemas/statistics.schema.json, $.fields[name=extra].type: added (copy 'string')",
+    ]
