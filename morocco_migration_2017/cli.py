@@ -13,7 +13,7 @@ from .problems import DataPackageError, printable
 from .safe_read import STAGE_SECONDS, PackageError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip")
+FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip", "croissant", "annotations")
 PATH_HELP = "package folder or its datapackage.json (default: this package)"
 
 
