@@ -57,11 +57,6 @@ class Package:
     def path_of(self, table: str) -> str:
         return self.resources[table].path
 
-    def snapshot_of(self) -> dict[str, str]:
-        """Snapshot text by source_id."""
-        sources = self.tables["sources"].dropna(subset=["snapshot_path"])
-        return {row.source_id: self.snapshots[row.snapshot_path] for row in sources.itertuples()}
-
     def citation(self) -> str:
         article = self.descriptor["sources"][0]
         return (
@@ -384,11 +379,21 @@ def _about(package: Package, site_url: str | None) -> dict[str, Any]:
     return about
 
 
-def _package_files(package: Package) -> list[tuple[str, str, bytes, str]]:
-    """(name, package path, bytes, media type) of the descriptor, each CSV and each pinned snapshot."""
-    files = [("datapackage.json", "datapackage.json", read_file(package.root, "datapackage.json"), "application/json")]
-    files += [(Path(r.path).name, r.path, package.files[name], "text/csv") for name, r in package.resources.items()]
-    files += [(Path(p).name, p, text.encode("utf-8"), "text/plain") for p, text in package.snapshots.items()]
+def _file(path: str, data: bytes, mediatype: str, description: str) -> dict[str, Any]:
+    return {"name": Path(path).name, "path": path, "data": data, "mediatype": mediatype, "description": description}
+
+
+def _package_files(package: Package) -> list[dict[str, Any]]:
+    """The descriptor, each CSV and each pinned snapshot: name, package path, bytes, media type, description."""
+    descriptor = package.descriptor
+    about = "The Data Package descriptor (v2): resources, Table Schemas, sources, licence."
+    files = [_file("datapackage.json", read_file(package.root, "datapackage.json"), "application/json", about)]
+    for resource in descriptor["resources"]:
+        path, data = resource["path"], package.files[resource["name"]]
+        files.append(_file(path, data, "text/csv", resource.get("description", "")))
+    for path, text in package.snapshots.items():
+        source = next(s for s in descriptor["sources"] if s.get("path") == path)
+        files.append(_file(path, text.encode("utf-8"), "text/plain", source["title"]))
     return files
 
 
@@ -423,15 +428,16 @@ def croissant(package: Package, site_url: str | None = None) -> dict[str, Any]:
     distribution = [
         {
             "@type": "cr:FileObject",
-            "@id": path,
-            "name": name,
-            "contentUrl": path,
-            "contentSize": f"{len(data)} B",
-            "encodingFormat": mediatype,
-            "sha256": _sha256(data),
+            "@id": f["path"],
+            "name": f["name"],
+            "description": f["description"],
+            "contentUrl": f["path"],
+            "contentSize": f"{len(f['data'])} B",
+            "encodingFormat": f["mediatype"],
+            "sha256": _sha256(f["data"]),
         }
-        for name, path, data, mediatype in _package_files(package)
-        if path != "datapackage.json"
+        for f in _package_files(package)
+        if f["path"] != "datapackage.json"
     ]
     record_sets = []
     for name, resource in package.resources.items():
@@ -565,7 +571,7 @@ def annotations(package: Package, site_url: str | None = None) -> dict[str, Any]
 def dataset(package: Package, exports: list[dict[str, Any]], site_url: str | None = None) -> dict[str, Any]:
     """The package as a schema.org Dataset for the site's front page. `exports`: each export served by the site,
     with its `name`, `url` (site path), `mediatype` and `data` (bytes)."""
-    files = [{"name": n, "url": p, "mediatype": m, "data": d} for n, p, d, m in _package_files(package)]
+    files = [f | {"url": f["path"]} for f in _package_files(package)]
     return {
         "@context": "https://schema.org",
         "@type": "Dataset",
@@ -574,6 +580,7 @@ def dataset(package: Package, exports: list[dict[str, Any]], site_url: str | Non
             {
                 "@type": "DataDownload",
                 "name": f["name"],
+                **({"description": f["description"]} if f.get("description") else {}),
                 "encodingFormat": f["mediatype"],
                 "contentUrl": _link(site_url, f["url"]),
                 "contentSize": f"{len(f['data'])} B",
