@@ -39,7 +39,9 @@ _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT", "date": 
 
 
 class Package:
-    """The tables (typed and validated), their schemas and the descriptor of one package."""
+    """One package opened once: root, descriptor, resources (with schemas), typed and validated tables, the raw bytes
+    of each CSV by table, the text of each pinned snapshot by path, and `created`. The writers and builders below use
+    only these attributes and `path_of`, the interface of the package reader, which can take this class's place."""
 
     def __init__(self, root: str | Path | None) -> None:
         self.root, self.descriptor, self.resources = open_package(root)
@@ -49,21 +51,23 @@ class Package:
         self.snapshots = {path: read_file(self.root, path).decode("utf-8") for path in pinned}
         self.created = dt.datetime.fromisoformat(self.descriptor["created"].replace("Z", "+00:00")).replace(tzinfo=None)
 
-    def records(self, name: str) -> list[dict[str, Any]]:
-        """Rows as plain Python values: int, float, str, ISO date text, None for empty."""
-        kinds = {f["name"]: f.get("type", "string") for f in self.resources[name].fields}
-        return [{k: _plain(v, kinds[k]) for k, v in row.items()} for row in self.tables[name].to_dict("records")]
-
     def path_of(self, table: str) -> str:
         return self.resources[table].path
 
-    def citation(self) -> str:
-        article = self.descriptor["sources"][0]
-        return (
-            f"{self.descriptor['contributors'][0]['title']} ({self.created.year}). {self.descriptor['title']}, version "
-            f"{self.descriptor['version']} ({self.descriptor['id']}). "
-            f"Cite the original article as well: {article['title']}, {article['path']}"
-        )
+
+def records(package: Package, name: str) -> list[dict[str, Any]]:
+    """Rows as plain Python values: int, float, str, ISO date text, None for empty."""
+    kinds = {f["name"]: f.get("type", "string") for f in package.resources[name].fields}
+    return [{k: _plain(v, kinds[k]) for k, v in row.items()} for row in package.tables[name].to_dict("records")]
+
+
+def citation(package: Package) -> str:
+    descriptor, article = package.descriptor, package.descriptor["sources"][0]
+    return (
+        f"{descriptor['contributors'][0]['title']} ({package.created.year}). {descriptor['title']}, version "
+        f"{descriptor['version']} ({descriptor['id']}). "
+        f"Cite the original article as well: {article['title']}, {article['path']}"
+    )
 
 
 def _plain(value: Any, kind: str) -> Any:
@@ -103,7 +107,7 @@ def to_xlsx(package: Package, out: Path, site_url: str | None = None) -> list[Pa
     for key in ("description", "version", "id"):
         about.append([key.capitalize(), package.descriptor[key]])
     about.append(["Licence", f"{package.descriptor['licenses'][0]['name']}: {package.descriptor['licenses'][0]['title']}"])
-    about.append(["How to cite", package.citation()])
+    about.append(["How to cite", citation(package)])
     about.append([])
     about.append(["Sheet", "Field", "Type", "Description"])
     for name, resource in package.resources.items():
@@ -112,7 +116,7 @@ def to_xlsx(package: Package, out: Path, site_url: str | None = None) -> list[Pa
     for name, resource in package.resources.items():
         sheet = book.create_sheet(name)
         sheet.append(resource.field_names)
-        for record in package.records(name):
+        for record in records(package, name):
             sheet.append([_xlsx_value(record[f["name"]], f) for f in resource.fields])
         for row in sheet.iter_rows(min_row=2):
             for cell in row:
@@ -147,8 +151,8 @@ def to_parquet(package: Package, out: Path, site_url: str | None = None) -> list
             for f in resource.fields
         ]
         schema = pa.schema(fields, metadata={"package": NAME, "version": package.descriptor["version"], "table": name})
-        records = package.records(name)
-        columns = {f["name"]: [_parquet_value(r[f["name"]], f) for r in records] for f in resource.fields}
+        rows = records(package, name)
+        columns = {f["name"]: [_parquet_value(r[f["name"]], f) for r in rows] for f in resource.fields}
         buffer = io.BytesIO()
         pq.write_table(pa.table(columns, schema=schema), buffer)
         written.append(_atomic(out / "parquet" / f"{name}.parquet", buffer.getvalue()))
@@ -214,7 +218,7 @@ def to_sqlite(package: Package, out: Path, site_url: str | None = None) -> list[
         for name, resource in package.resources.items():
             db.execute(_create_table(resource))
             marks = ", ".join("?" for _ in resource.fields)
-            db.executemany(f'INSERT INTO "{name}" VALUES ({marks})', [tuple(r.values()) for r in package.records(name)])
+            db.executemany(f'INSERT INTO "{name}" VALUES ({marks})', [tuple(r.values()) for r in records(package, name)])
     db.close()
     os.chmod(temp, 0o644)
     os.replace(temp, out / f"{NAME}.db")
@@ -226,7 +230,7 @@ def to_json(package: Package, out: Path, site_url: str | None = None) -> list[Pa
     document = {
         "name": NAME,
         "version": package.descriptor["version"],
-        "tables": {name: package.records(name) for name in package.resources},
+        "tables": {name: records(package, name) for name in package.resources},
     }
     return [_atomic(out / f"{NAME}.json", (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))]
 
@@ -423,7 +427,8 @@ def cite_as(package: Package) -> str:
 def croissant(package: Package, site_url: str | None = None) -> dict[str, Any]:
     """The package as Croissant 1.1: a FileObject with sha256 for every CSV and snapshot, a RecordSet per table
     with typed fields, its key and its foreign keys as references. Paths are relative to the document, which sits
-    beside datapackage.json (the site's root, the zip's folder)."""
+    beside datapackage.json (the site's root, the zip's folder). A reference names the key's file and column:
+    mlcroissant 1.1 joins a reference to another record set's field with that set's output and fails to load."""
     csv_ids = {name: resource.path for name, resource in package.resources.items()}
     distribution = [
         {
