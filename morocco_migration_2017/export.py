@@ -489,8 +489,10 @@ def croissant(package: Package, site_url: str | None = None) -> dict[str, Any]:
     }
 
 
-def _occurrences(text: str, part: str) -> int:
-    return sum(1 for i in range(len(text) - len(part) + 1) if text.startswith(part, i))
+def _occurs_once(text: str, part: str) -> bool:
+    """Whether part stands exactly once in text, overlapping occurrences counted."""
+    first = text.find(part)
+    return first != -1 and text.find(part, first + 1) == -1
 
 
 def quote_selector(text: str, start: int, end: int) -> dict[str, str]:
@@ -499,7 +501,7 @@ def quote_selector(text: str, start: int, end: int) -> dict[str, str]:
     width = QUOTE_CONTEXT
     while True:
         prefix, suffix = text[max(0, start - width) : start], text[end : end + width]
-        if _occurrences(text, prefix + text[start:end] + suffix) == 1:
+        if _occurs_once(text, prefix + text[start:end] + suffix):
             return {"type": "TextQuoteSelector", "exact": text[start:end], "prefix": prefix, "suffix": suffix}
         width *= 2
 

@@ -100,3 +100,13 @@ def test_the_exports_carry_the_same_annotations(tmp_path: Path, site: Path) -> N
     exported = json.loads((tmp_path / "annotations.jsonld").read_text(encoding="utf-8"))
     served = json.loads((site / "annotations.jsonld").read_text(encoding="utf-8"))
     assert json.dumps(exported).replace(SITE_URL, "") == json.dumps(served).replace(SITE_URL, "")
+
+
+def test_the_context_grows_until_the_quote_is_unique() -> None:
+    from morocco_migration_2017.export import QUOTE_CONTEXT, quote_selector
+
+    text = "x" * 100 + "80" + "x" * 100 + "80" + "x" * 100
+    for start in (100, 202):
+        selector = quote_selector(text, start, start + 2)
+        assert len(selector["prefix"]) > QUOTE_CONTEXT or len(selector["suffix"]) > QUOTE_CONTEXT
+        assert reanchor(selector, text) == (start, start + 2)
