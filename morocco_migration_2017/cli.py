@@ -15,7 +15,7 @@ from .safe_read import STAGE_SECONDS, PackageError
 from .verify import verify
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip")
+FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip", "croissant", "annotations")
 PATH_HELP = "package folder or its datapackage.json (default: this package)"
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 from edits import ROOT
 
 SITE_PARTS = ("mkdocs.yml", "docs", "CHANGELOG.md", "CITATION.cff", "benchmarks/results")
+# The address the tests build the site for (mkdocs.yml reads it from SITE_URL): a sub-path, as a project site has.
+SITE_URL = "https://maintainers.example.org/morocco-migration-2017/"
 
 
 def copy_site_sources(target: Path) -> Path:
@@ -27,9 +29,12 @@ def copy_site_sources(target: Path) -> Path:
     return target
 
 
-def build_site(project: Path, site: Path) -> subprocess.CompletedProcess[str]:
+def build_site(project: Path, site: Path, site_url: str | None = SITE_URL) -> subprocess.CompletedProcess[str]:
+    """Build strictly; site_url None builds as mkdocs.yml does with SITE_URL unset."""
     mkdocs = Path(sys.executable).parent / "mkdocs"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"} | {"NO_MKDOCS_2_WARNING": "1"}
+    if site_url:
+        env["SITE_URL"] = site_url
     return subprocess.run(
         [str(mkdocs), "build", "--strict", "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(site)],
         capture_output=True,

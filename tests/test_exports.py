@@ -50,7 +50,7 @@ def test_two_runs_give_identical_bytes(exported: Path, tmp_path: Path) -> None:
     assert main(["export", *[f"--format={f}" for f in WRITERS], "--out", str(tmp_path)]) == 0
     first = {p.relative_to(exported): p.read_bytes() for p in exported.rglob("*") if p.is_file()}
     second = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
-    assert first == second and len(first) == 11
+    assert first == second and len(first) == 13
 
 
 def test_xlsx_round_trips_with_typed_cells(exported: Path) -> None:
@@ -81,6 +81,27 @@ def test_parquet_round_trips_with_types_and_descriptions(exported: Path) -> None
         field = mm.schema(name).columns[table.schema.names[0]]
         assert table.schema.field(0).metadata[b"description"].decode() == field.description
     assert str(pq.read_table(exported / "parquet" / "statistics.parquet").schema.field("value").type) == "int64"
+
+
+@pytest.mark.parametrize("name", list(TABLES))
+def test_parquet_keeps_required_fields_non_null_and_the_schema_words(exported: Path, name: str) -> None:
+    import pyarrow.parquet as pq
+
+    stored = pq.ParquetFile(exported / "parquet" / f"{name}.parquet")
+    schema = stored.schema_arrow
+    table_schema = json.loads((mm.default_root() / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+    for field in table_schema["fields"]:
+        column = schema.field(field["name"])
+        assert column.nullable is not field["constraints"].get("required", False), field["name"]
+        physical = stored.schema.column(schema.get_field_index(field["name"]))
+        assert (physical.max_definition_level == 0) is field["constraints"].get("required", False), field["name"]
+        words = {k.decode(): v.decode() for k, v in column.metadata.items()}
+        assert words == {
+            "title": field["title"],
+            "type": field["type"],
+            "constraints": json.dumps(field["constraints"], ensure_ascii=False, sort_keys=True),
+            "description": field["description"],
+        }, field["name"]
 
 
 def test_sqlite_round_trips_with_keys(exported: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -12,6 +13,8 @@ from pyld import jsonld
 
 import plain_checks as pc
 from edits import ROOT
+from morocco_migration_2017.presentation import format_value
+from site_build import SITE_URL
 
 pytestmark = pytest.mark.slow
 SCHEMA = "https://schema.org/"
@@ -46,22 +49,57 @@ def page(site: Path, path: str) -> str:
     return (site / path / "index.html").read_text(encoding="utf-8")
 
 
+RECOMMENDED = (
+    "url",
+    "identifier",
+    "isAccessibleForFree",
+    "keywords",
+    "license",
+    "version",
+    "creator",
+    "citation",
+    "measurementTechnique",
+    "temporalCoverage",
+    "spatialCoverage",
+    "variableMeasured",
+    "distribution",
+    "description",
+    "datePublished",
+)
+WIKIDATA = {"Morocco": "https://www.wikidata.org/entity/Q1028", "Sahel": "https://www.wikidata.org/entity/Q6556"}
+
+
 def test_front_page_has_a_dataset_that_agrees_with_the_package(site: Path) -> None:
     (document,) = blocks(page(site, ""))
     data = expand(document)
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     assert data["@type"] == "Dataset" and data["name"] == descriptor["title"] and data["version"] == descriptor["version"]
-    for key in ("description", "license", "creator", "citation", "keywords", "temporalCoverage", "spatialCoverage"):
-        assert data[key], key
+    assert [key for key in RECOMMENDED if key not in data or data[key] in ("", [], None)] == []
+    assert data["url"] == SITE_URL and data["isAccessibleForFree"] is True and data["identifier"] == descriptor["id"]
     assert data["temporalCoverage"] == "2004-01-01/2017-11-14"
+    assert "quote" in data["measurementTechnique"] and "offsets" in data["measurementTechnique"]
+    areas = dict.fromkeys(s["area"] for s in pc.rows(ROOT, "statistics"))
+    assert data["spatialCoverage"] == [{"@type": "Place", "name": a, "sameAs": WIKIDATA[a]} for a in areas]
     indicators = pc.rows(ROOT, "indicators")
     assert {(v["name"], v["unitText"]) for v in data["variableMeasured"]} == {(i["label"], i["unit"]) for i in indicators}
     article = next(s for s in pc.rows(ROOT, "sources") if s["source_role"] == "primary")
     assert data["isBasedOn"]["@type"] == "NewsArticle" and data["isBasedOn"]["url"] == article["url"]
     assert data["isBasedOn"]["publisher"]["name"] == article["publisher"]
-    downloads = {p.name: p.stat().st_size for p in (site / "downloads").rglob("*") if p.is_file() and p.name != "index.html"}
-    assert {d["name"]: int(d["contentSize"].split()[0]) for d in data["distribution"]} == downloads
-    assert all(d["@type"] == "DataDownload" and d["encodingFormat"] for d in data["distribution"])
+
+
+def test_the_distribution_is_every_file_and_export_with_absolute_urls(site: Path) -> None:
+    (document,) = blocks(page(site, ""))
+    distribution = expand(document)["distribution"]
+    served = {p.relative_to(site).as_posix(): p for p in (site / "downloads").rglob("*") if p.name != "index.html"}
+    served |= {name: site / name for name in ("datapackage.json", "croissant.json", "annotations.jsonld")}
+    descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+    served |= {r["path"]: site / r["path"] for r in descriptor["resources"]}
+    served |= {s["path"]: site / s["path"] for s in descriptor["sources"] if "hash" in s}
+    assert {d["contentUrl"] for d in distribution} == {SITE_URL + path for path in served if (site / path).is_file()}
+    for entry in distribution:
+        data = served[entry["contentUrl"].removeprefix(SITE_URL)].read_bytes()
+        assert entry["@type"] == "DataDownload" and entry["encodingFormat"], entry["name"]
+        assert entry["contentSize"] == f"{len(data)} B" and entry["sha256"] == hashlib.sha256(data).hexdigest()
 
 
 @pytest.mark.parametrize("row", pc.rows(ROOT, "statistics"), ids=lambda r: r["statistic_id"])
@@ -73,7 +111,6 @@ def test_each_statistic_page_has_a_claim_that_agrees_with_the_csvs(site: Path, r
     assert claim["@type"] == "Claim" and claim["text"] == row["quote"]
     assert claim["author"] == {"@type": "Person", "name": statement["claimant"], "jobTitle": statement["claimant_role"]}
     assert claim["datePublished"] == statement["claim_date"]
-    assert "inferred" in claim["comment"]["text"]  # claim_date is inferred: flagged
     assert claim["firstAppearance"]["url"] == sources[row["source_id"]]["url"]
     others = [c for c in pc.rows(ROOT, "cross_checks") if c["statistic_id"] == row["statistic_id"] and c["reported_value"]]
     appearances = claim.get("appearance", [])
@@ -83,6 +120,58 @@ def test_each_statistic_page_has_a_claim_that_agrees_with_the_csvs(site: Path, r
     assert claim["about"]["name"] == indicator["label"]
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     assert claim["isPartOf"]["@id"] == f"urn:uuid:{descriptor['id']}"
+    assert claim["subjectOf"]["@id"] == f"{SITE_URL}annotations.jsonld#{row['statistic_id']}"
+
+
+@pytest.mark.parametrize("row", pc.rows(ROOT, "statistics"), ids=lambda r: r["statistic_id"])
+def test_each_claim_carries_its_figure_period_and_place_as_data(site: Path, row: dict[str, str]) -> None:
+    claim = expand(blocks(page(site, f"statistics/{row['statistic_id']}"))[0])
+    figure = claim["about"]["value"]
+    key = {"point": "value", "lower_bound": "minValue", "upper_bound": "maxValue"}[row["value_bound"]]
+    numbers = {k: figure[k] for k in ("value", "minValue", "maxValue") if k in figure}
+    assert figure["@type"] == "QuantitativeValue" and numbers == {key: int(row["value"])}
+    indicator = next(i for i in pc.rows(ROOT, "indicators") if i["indicator_id"] == row["indicator_id"])
+    assert figure["unitText"] == indicator["unit"]
+    assert figure["description"] == format_value(row["value"], row["value_bound"], indicator["unit"])
+    assert claim["name"].startswith(figure["description"])
+    period = f"{row['period_start'] or '..'}/{row['period_end'] or '..'}"
+    assert claim.get("temporalCoverage") == (None if period == "../.." else period)
+    assert claim["spatialCoverage"] == {"@type": "Place", "name": row["area"], "sameAs": WIKIDATA[row["area"]]}
+
+
+@pytest.mark.parametrize("row", pc.rows(ROOT, "statistics"), ids=lambda r: r["statistic_id"])
+def test_each_inferred_value_is_flagged_once_with_its_evidence(site: Path, row: dict[str, str]) -> None:
+    claim = expand(blocks(page(site, f"statistics/{row['statistic_id']}"))[0])
+    comments = claim["comment"] if isinstance(claim["comment"], list) else [claim["comment"]]
+    texts = [c["text"] for c in comments]
+    (statement,) = pc.rows(ROOT, "statements")
+    # claim_date is inferred (the statement's notes give why), then whatever the row itself infers
+    assert texts == [statement["notes"]] + ([row["notes"]] if row["inferred_fields"] else [])
+    sentences = [s for t in texts for s in t.split(": ")]
+    assert len(sentences) == len(set(sentences)), texts
+
+
+def test_every_page_has_a_canonical_link_and_is_in_the_sitemap(site: Path) -> None:
+    pages = sorted(p.relative_to(site).parent.as_posix() for p in site.rglob("index.html"))
+    listed = re.findall(r"<loc>([^<]*)</loc>", (site / "sitemap.xml").read_text(encoding="utf-8"))
+    expected = sorted(SITE_URL if p == "." else f"{SITE_URL}{p}/" for p in pages)
+    assert sorted(listed) == expected
+    for path, url in zip(pages, expected, strict=True):
+        html = (site / path / "index.html").read_text(encoding="utf-8")
+        assert f'<link rel="canonical" href="{url}">' in html, path
+
+
+def test_without_a_site_url_it_builds_with_relative_urls(tmp_path: Path) -> None:
+    from site_build import build_site, copy_site_sources
+
+    out = tmp_path / "site"
+    result = build_site(copy_site_sources(tmp_path / "project"), out, site_url=None)
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
+    data = expand(blocks(page(out, ""))[0])
+    assert "url" not in data and all("://" not in d["contentUrl"] for d in data["distribution"])
+    assert 'rel="canonical"' not in page(out, "") and "<loc>" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    crate = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
+    assert "url" not in crate and crate["distribution"][0]["contentUrl"] == "data/statistics.csv"
 
 
 def test_a_malformed_block_would_fail(site: Path) -> None:

@@ -17,9 +17,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 import site_render as render
-from morocco_migration_2017.export import WRITERS, export
+from morocco_migration_2017 import export
 from morocco_migration_2017.safe_read import read_file
-from morocco_migration_2017.table_schema import category_labels, open_package, package_files
+from morocco_migration_2017.table_schema import category_labels, package_files
 
 PLACEHOLDER = re.compile(r"<!-- generated:([a-z-]+) -->")
 # What each download is for, by the ending of its file name.
@@ -34,7 +34,18 @@ PURPOSES = {
     "metadata.json": ("Datasette metadata", "application/json", "titles, descriptions and licence for Datasette"),
     ".json": ("JSON", "application/json", "web pages and scripts: typed records per table"),
     ".zip": ("Data Package (zip)", "application/zip", "the archive: descriptor, CSVs, schemas and snapshot"),
+    export.CROISSANT_FILE: (
+        "Croissant 1.1",
+        export.LINKED_TYPES[export.CROISSANT_FILE],
+        "machine-learning loaders and dataset search: record sets, types, keys, checksums",
+    ),
+    export.ANNOTATIONS_FILE: (
+        "Web Annotations",
+        export.LINKED_TYPES[export.ANNOTATIONS_FILE],
+        "annotation tools: every quote and number, anchored in the snapshot",
+    ),
 }
+AT_ROOT = (export.CROISSANT_FILE, export.ANNOTATIONS_FILE)  # served beside datapackage.json, whose paths they use
 _BUILT: dict[str, Any] = {}
 
 
@@ -45,13 +56,13 @@ def _root(config: MkDocsConfig) -> Path:
 def _downloads() -> list[dict[str, Any]]:
     """Every export, built now from the package, with its name, size, sha256 and purpose."""
     with tempfile.TemporaryDirectory() as folder:
-        written = export(list(WRITERS), folder, _BUILT["root"])
+        written = export.write(_BUILT["package"], list(export.WRITERS), folder, _BUILT["site_url"])
         found = []
         for path in written:
             data = path.read_bytes()
-            key = path.name if path.name == "metadata.json" else path.suffix
+            key = path.name if path.name in PURPOSES else path.suffix
             kind, mediatype, purpose = PURPOSES[key]
-            url = "downloads/" + path.relative_to(folder).as_posix()
+            url = path.name if path.name in AT_ROOT else "downloads/" + path.relative_to(folder).as_posix()
             found.append(
                 {
                     "name": path.name,
@@ -97,7 +108,7 @@ def _pages(root: Path) -> dict[str, str]:
     pages = {
         f"statistics/{s['statistic_id']}.md": render.statistic_page(s, tables, snapshots[s["source_id"]], header)
         + "\n[Download the whole dataset](../downloads.md) as a spreadsheet, Parquet, SQLite, JSON or a zip.\n\n"
-        + site_jsonld.script(site_jsonld.claim(s, tables, descriptor))
+        + site_jsonld.script(export.claim(_BUILT["package"], s["statistic_id"], _BUILT["site_url"]))
         + "\n"
         for s in tables["statistics"]
     }
@@ -122,8 +133,10 @@ def _pages(root: Path) -> dict[str, str]:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = _root(config)
-    root, descriptor, resources = open_package(root)  # read once, safely, for every page
+    package = export.Package(root)  # read once, safely, for every page
+    root, descriptor, resources = package.root, package.descriptor, package.resources
     _BUILT.update(root=root, descriptor=descriptor, resources=resources, tables=render.read_tables(root, resources))
+    _BUILT.update(package=package, site_url=config.site_url or None)
     _BUILT["downloads"] = _downloads()
     for uri, content in _pages(root).items():
         files.append(File.generated(config, uri, content=content))
@@ -157,7 +170,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         "limits": limits_sentence,
         "figure-cards": lambda: site_figures.figure_cards(tables, "statistics/"),
         "timeline": lambda: site_figures.timeline_svg(tables),
-        "dataset-jsonld": lambda: site_jsonld.script(site_jsonld.dataset(_BUILT["descriptor"], tables, _BUILT["downloads"])),
+        "dataset-jsonld": lambda: site_jsonld.script(
+            export.dataset(_BUILT["package"], _BUILT["downloads"], _BUILT["site_url"])
+        ),
     }
 
     def fill(match: re.Match[str]) -> str:
