@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from site_figures import spoken_value
-
-from site_render import Record, statement_of, unit_of
+from site_render import Row, Tables, day, primary_source, records, value_text
 
 CONTEXT = "https://schema.org"
 
@@ -18,26 +16,23 @@ def script(document: dict[str, Any]) -> str:
     return f'<script type="application/ld+json">\n{text}\n</script>'
 
 
-def _article(source: Record) -> dict[str, Any]:
+def _article(source: Row) -> dict[str, Any]:
     article = {
         "@type": "NewsArticle",
         "headline": source["title"],
         "url": source["url"],
         "publisher": {"@type": "Organization", "name": source["publisher"]},
     }
-    if source["published"]:
-        article["datePublished"] = source["published"]
+    if source["published"] is not None:
+        article["datePublished"] = day(source["published"], "%Y-%m-%d")
     return article
 
 
-def _primary(tables: dict[str, list[Record]]) -> Record:
-    return next(s for s in tables["sources"] if s["source_role"] == "primary")
-
-
-def dataset(descriptor: dict[str, Any], tables: dict[str, list[Record]], downloads: list[dict[str, Any]]) -> dict[str, Any]:
+def dataset(descriptor: dict[str, Any], tables: Tables, downloads: list[dict[str, Any]]) -> dict[str, Any]:
     """The package as a schema.org Dataset, each export a DataDownload."""
-    dates = sorted(d for s in tables["statistics"] for d in (s["period_start"], s["period_end"]) if d)
-    article = _primary(tables)
+    stats = records(tables["statistics"])
+    dates = sorted(day(d, "%Y-%m-%d") for s in stats for d in (s["period_start"], s["period_end"]) if d is not None)
+    article = primary_source(tables)
     return {
         "@context": CONTEXT,
         "@type": "Dataset",
@@ -51,9 +46,7 @@ def dataset(descriptor: dict[str, Any], tables: dict[str, list[Record]], downloa
         "citation": f"{article['publisher']}. {article['title']}. {article['url']}",
         "keywords": descriptor["keywords"],
         "temporalCoverage": f"{dates[0]}/{dates[-1]}",
-        "spatialCoverage": [
-            {"@type": "Place", "name": area} for area in dict.fromkeys(s["area"] for s in tables["statistics"])
-        ],
+        "spatialCoverage": [{"@type": "Place", "name": area} for area in dict.fromkeys(s["area"] for s in stats)],
         "variableMeasured": [
             {
                 "@type": "PropertyValue",
@@ -62,7 +55,7 @@ def dataset(descriptor: dict[str, Any], tables: dict[str, list[Record]], downloa
                 "description": i["definition"],
                 "unitText": i["unit"],
             }
-            for i in tables["indicators"]
+            for i in records(tables["indicators"])
         ],
         "isBasedOn": _article(article),
         "distribution": [
@@ -78,33 +71,36 @@ def dataset(descriptor: dict[str, Any], tables: dict[str, list[Record]], downloa
     }
 
 
-def claim(stat: Record, tables: dict[str, list[Record]], descriptor: dict[str, Any]) -> dict[str, Any]:
+def claim(stat: Row, tables: Tables, descriptor: dict[str, Any]) -> dict[str, Any]:
     """One statistic as a schema.org Claim: the quote, its claimant, when, where it first appeared, other reports."""
-    statement = statement_of(stat, tables)
-    sources = {s["source_id"]: s for s in tables["sources"]}
-    indicator = next(i for i in tables["indicators"] if i["indicator_id"] == stat["indicator_id"])
-    others = [c for c in tables["cross_checks"] if c["statistic_id"] == stat["statistic_id"] and c["reported_value"]]
+    """stat is a row of site_render.statistics_view: the statistic beside its statement and indicator."""
+    sources = {s["source_id"]: s for s in records(tables["sources"])}
+    others = [
+        c
+        for c in records(tables["cross_checks"])
+        if c["statistic_id"] == stat["statistic_id"] and c["reported_value"] is not None
+    ]
     document = {
         "@context": CONTEXT,
         "@type": "Claim",
         "identifier": stat["statistic_id"],
-        "name": f"{spoken_value(stat, tables)} {unit_of(stat, tables)}: {indicator['label']}",
+        "name": f"{stat['label']}: {value_text(stat)}",
         "text": stat["quote"],
-        "author": {"@type": "Person", "name": statement["claimant"], "jobTitle": statement["claimant_role"]},
-        "datePublished": statement["claim_date"],
+        "author": {"@type": "Person", "name": stat["claimant"], "jobTitle": stat["claimant_role"]},
+        "datePublished": day(stat["claim_date"], "%Y-%m-%d"),
         "firstAppearance": _article(sources[stat["source_id"]]),
         "appearance": [_article(sources[c["source_id"]]) for c in others],
         "about": {
             "@type": "PropertyValue",
-            "propertyID": indicator["indicator_id"],
-            "name": indicator["label"],
-            "unitText": indicator["unit"],
+            "propertyID": stat["indicator_id"],
+            "name": stat["label"],
+            "unitText": stat["unit"],
         },
         "isPartOf": {"@type": "Dataset", "@id": f"urn:uuid:{descriptor['id']}", "name": descriptor["title"]},
     }
-    if "claim_date" in statement["inferred_fields"].split():
+    if "claim_date" in (stat["inferred_fields_statement"] or "").split():
         document["comment"] = {
             "@type": "Comment",
-            "text": f"datePublished is inferred, not printed in the article: {statement['notes']}",
+            "text": f"datePublished is inferred, not printed in the article: {stat['notes_statement']}",
         }
     return document
