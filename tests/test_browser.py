@@ -89,6 +89,7 @@ def built_pages(site: Path) -> list[str]:
 
 def open_page(browser: object, url: str, width: int = 1280, height: int = 800, scheme: str = "light") -> object:
     page = browser.new_page()  # type: ignore[attr-defined]
+    page.add_init_script("localStorage.clear()")  # no palette remembered from another page: the scheme decides
     page.emulate_media(color_scheme=scheme)
     page.set_viewport_size({"width": width, "height": height})
     page.goto(url, wait_until="networkidle")
@@ -112,7 +113,7 @@ def test_every_page_passes_axe_wcag_22_aa(browser: object, base_url: str, site: 
         assert page.evaluate("document.body.dataset.mdColorScheme") == ("slate" if scheme == "dark" else "default")
         result = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
         found.update({f"{path} {v['id']}": [n["target"] for n in v["nodes"]][:3] for v in result.response["violations"]})
-        screenshot(page, f"{scheme}-{size}/{path.strip('/').replace('/', '--') or 'home'}")
+        screenshot(page, f"{scheme}-{size}/{path.removesuffix('.html').strip('/').replace('/', '--') or 'home'}")
         page.close()  # type: ignore[attr-defined]
     assert found == {}
 

@@ -62,7 +62,8 @@ def test_sources_are_links(site: Path) -> None:
         html = page(site, f"statistics/{row['statistic_id']}")
         assert f'href="{article["url"]}"' in html and f'href="../../source/#quote-{row["statistic_id"]}"' in html
         assert f'id="quote-{row["statistic_id"]}"' in page(site, "source")
-    assert 'href="https://spdx.org/licenses/CC-BY-4.0.html"' in page(site, "cite")
+    licence = json.loads((ROOT / "datapackage.json").read_text())["licenses"][0]["path"]
+    assert f'href="{licence}"' in page(site, "cite") and f'href="{licence}"' in page(site, "")
 
 
 class _VisibleText(HTMLParser):

@@ -145,7 +145,8 @@ def _pages(root: Path) -> dict[str, str]:
     )
     pages["sources.md"] = render.sources_page(tables, pins)
     pages["cross-checks.md"] = render.cross_checks_page(stats, tables, "../statistics/")
-    pages["cite.md"] = render.cite_page(yaml.safe_load(read_file(root, "CITATION.cff").decode("utf-8")))
+    citation = yaml.safe_load(read_file(root, "CITATION.cff").decode("utf-8"))
+    pages["cite.md"] = render.cite_page(citation, descriptor["licenses"][0])
     results = root / "benchmarks" / "results" / "latest.json"
     pages["performance.md"] = render.performance_page(json.loads(results.read_text()) if results.is_file() else None)
     pages["changelog.md"] = read_file(root, "CHANGELOG.md").decode("utf-8")
@@ -154,10 +155,15 @@ def _pages(root: Path) -> dict[str, str]:
 
 
 def _statistics_in_nav(config: MkDocsConfig, stats: list[dict[str, Any]]) -> None:
-    """The statistic pages under Statistics in the navigation, by label, after the list."""
-    pages = [{s["label"]: f"statistics/{s['statistic_id']}.md"} for s in stats]
+    """The statistic pages under Statistics in the navigation, by label (with the period where labels repeat)."""
+    labels = [s["label"] for s in stats]
+    titles = [
+        f"{s['label']}, {s['period_text'] or 'no period given'}" if labels.count(s["label"]) > 1 else s["label"]
+        for s in stats
+    ]
+    pages = [{title: f"statistics/{s['statistic_id']}.md"} for title, s in zip(titles, stats, strict=True)]
     for i, item in enumerate(config.nav or []):
-        if isinstance(item, dict) and item.get("Statistics") == "statistics/index.md":
+        if isinstance(item, dict) and "Statistics" in item:  # again on each rebuild of mkdocs serve
             config.nav[i] = {"Statistics": ["statistics/index.md", *pages]}
 
 
@@ -207,6 +213,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         "figure-cards": lambda: site_figures.figure_cards(stats, "statistics/"),
         "timeline": lambda: site_figures.timeline(stats),
         "install": lambda: install_line(config.repo_url),
+        "licence": lambda: "Licence: " + render.licence_link(package.descriptor["licenses"][0]) + ".",
         "dataset-jsonld": lambda: site_jsonld.script(
             site_jsonld.dataset(package.descriptor, package.tables, _BUILT["downloads"])
         ),

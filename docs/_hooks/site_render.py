@@ -445,13 +445,16 @@ def _joined(*parts: Any, sep: str = ". ") -> str:
     return sep.join(str(p).strip() for p in parts if p is not None and str(p).strip())
 
 
-def cite_page(citation: dict[str, Any]) -> str:
+def licence_link(licence: dict[str, Any]) -> str:
+    """The package's licence (from datapackage.json) as a link: 'CC-BY-4.0, Creative Commons Attribution 4.0 (…)'."""
+    return external(licence["path"], licence["name"]) + (f", {escape(licence['title'])}" if licence.get("title") else "")
+
+
+def cite_page(citation: dict[str, Any], licence: dict[str, Any]) -> str:
     authors = "; ".join(
         a.get("name") or _joined(a.get("family-names"), a.get("given-names"), sep=", ") for a in citation.get("authors", [])
     )
     year = str(citation.get("date-released", ""))[:4]
-    licence = citation.get("license", "")
-    licence_link = external(f"https://spdx.org/licenses/{licence}.html", licence) if licence else ""
     lines = [
         "# How to cite",
         "",
@@ -466,7 +469,7 @@ def cite_page(citation: dict[str, Any]) -> str:
         _joined(
             f"{authors} ({year})" if year else authors,
             f"*{citation['title']}*, version {citation['version']}",
-            f"Licence: {licence_link}" if licence else "",
+            f"Licence: {licence_link(licence)}",
         )
         + ".",
         "",
