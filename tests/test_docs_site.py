@@ -90,7 +90,7 @@ class _VisibleText(HTMLParser):
 # What broken text looks like: an unfilled template, an empty field, a missing value printed as such.
 PLACEHOLDERS = re.compile(
     r"<URL|\bTODO\b|\bFIXME\b|\bXXX\b|article \.|\b(?:None|nan|NaN|NaT|undefined|null)\b(?! has\b)|<NA>|[{}]|\$\{"
-    r"|\w [,;:)]|\w \.(?!\.)|\( |\S  +\S|\( \)|, ,|\w\.\.(?!\.)"
+    r"|\w [,;:)]|\w \.(?!\.)|\( |\S  +\S|\( \)|\s\(\)|, ,|\w\.\.(?!\.)"
 )
 
 
@@ -107,7 +107,8 @@ def test_no_page_shows_placeholder_text(site: Path) -> None:
 
 
 def test_placeholder_scan_catches_broken_text() -> None:
-    for broken in ("article .", "git+<URL of this repository>", "None", "period: nan", "value NaT", "TODO", "{title}"):
+    broken_texts = ("article .", "git+<URL of this repository>", "None", "nan", "NaT", "TODO", "{title}", "maintainers ()")
+    for broken in broken_texts:
         assert placeholders(f"<p>The North Africa Post, {escape(broken)} here</p>"), broken
     assert placeholders("<p>None has been verified; <code>{x}</code></p>") == []
 
@@ -116,7 +117,7 @@ def test_an_empty_field_leaves_no_broken_text(tmp_path: Path) -> None:
     project = copy_site_sources(tmp_path / "project")
     citation = project / "CITATION.cff"
     citation.write_text(citation.read_text().replace("    year: 2017\n", "").replace("date-released: 2026-11-29\n", ""))
-    set_cell(project, "sources", 2, "published", "")
+    set_cell(project, "sources", 3, "published", "")  # a cross-check report whose date is unknown
     result = build_site(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     for name in ("cite", "sources", "cross-checks"):

@@ -362,7 +362,8 @@ def sources_page(tables: Tables, pins: dict[str, dict[str, Any]]) -> str:
     """Every source; a snapshot's hash and size come from its pin in the descriptor's sources."""
     lines = ["# Sources", ""]
     for s in records(tables["sources"]):
-        published = day(s["published"]) or f"unknown (not before {day(s['published_not_before'])})"
+        not_before = day(s["published_not_before"])
+        published = day(s["published"]) or ("unknown" + (f" (not before {not_before})" if not_before else ""))
         facts = [
             (
                 "Role",
