@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -200,6 +200,9 @@ def test_statistic_page_quotes_the_source_and_shows_the_csv_row(site: Path) -> N
     assert "The Moroccan official highlighted" in html  # the rest of its paragraph
     assert "more than 23,000 persons" in html and "differs" in html
     assert "<title>Migrants granted legal stay: more than 23,000 persons" in html
+    lines = (ROOT / "data" / "statistics.csv").read_text(encoding="utf-8").splitlines()
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    assert lines[0] in text and next(line for line in lines if line.startswith(row["statistic_id"] + ",")) in text
 
 
 def test_a_value_is_worded_alike_on_every_page(site: Path) -> None:
