@@ -249,7 +249,7 @@ def statistic_page(stat: Row, tables: Tables, snapshot: str, source: Row) -> str
     lines = [
         f"---\ntitle: {json.dumps(heading(stat), ensure_ascii=False)}\n---",  # the browser's title says it too
         "",
-        f"# {escape(heading(stat))}",
+        f"# {_cell(heading(stat))}",
         "",
         f"A claim by an official as reported by the source, not a verified fact. Identifier: `{stat['statistic_id']}`.",
         "",
@@ -307,30 +307,34 @@ def annotated_source(
     snapshot: str, mentions: pd.DataFrame, stats: list[Row], role_labels: dict[str, str], prefix: str
 ) -> str:
     """The whole snapshot with every mention marked, its role named in text, and each quote's start anchored."""
-    starts = {s["quote_start"]: s["statistic_id"] for s in stats}
-    cuts = sorted({*starts, *(m for m in mentions["mention_start"])})
-    by_start = {m["mention_start"]: m for m in records(mentions)}
+    marks = sorted(records(mentions), key=lambda m: m["mention_start"])
+    # each quote's start is anchored; one that starts inside a mention, just before that mention
+    anchors = sorted(
+        (next((m["mention_start"] for m in marks if m["mention_start"] < q < m["mention_end"]), q), sid)
+        for q, sid in ((s["quote_start"], s["statistic_id"]) for s in stats)
+    )
     pieces, cursor = [], 0
-    for at in cuts:
-        if at < cursor:  # a quote that starts inside a mention: anchor it at the mention
-            pieces.insert(-1, "".join(f'<span id="quote-{escape(sid)}"></span>' for s, sid in starts.items() if s == at))
-            continue
-        pieces.append(escape(snapshot[cursor:at]))
-        pieces += [f'<span id="quote-{escape(sid)}"></span>' for s, sid in starts.items() if s == at]
-        cursor = at
-        m = by_start.get(at)
-        if m is None:
-            continue
-        end, role = m["mention_end"], m["role"]
-        inner = escape(snapshot[at:end])
+
+    def text_to(end: int) -> None:
+        nonlocal cursor
+        while anchors and anchors[0][0] <= end:
+            at, sid = anchors.pop(0)
+            pieces.extend([escape(snapshot[cursor:at]), f'<span id="quote-{escape(sid)}"></span>'])
+            cursor = at
+        pieces.append(escape(snapshot[cursor:end]))
+        cursor = end
+
+    for m in marks:
+        text_to(m["mention_start"])
+        role, inner = m["role"], escape(snapshot[m["mention_start"] : m["mention_end"]])
         if m["statistic_id"]:
             inner = f'<a href="{prefix}{m["statistic_id"]}/">{inner}</a>'
         pieces.append(
             f'<mark class="mention role-{role}" data-role="{role}">{inner}</mark>'
             f'<span class="role-tag" data-role="{role}"> [{role.replace("_", " ")}]</span>'
         )
-        cursor = end
-    pieces.append(escape(snapshot[cursor:]))
+        cursor = m["mention_end"]
+    text_to(len(snapshot))
     counts = mentions["role"].value_counts()
     legend = [
         (
