@@ -76,7 +76,7 @@ SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 PALETTES = {"light": "light", "dark": "dark"}  # the palette follows the browser's colour scheme until toggled
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Pages a reader meets: at phone width none of their tables may scroll sideways. Engineering pages may.
-READER_PAGES = ["", "statistics/", "cross-checks/", "sources/", "downloads/"] + [
+READER_PAGES = ["", "statistics/", "cross-checks/", "sources/", "downloads/", "source/", "cite/"] + [
     f"statistics/{r['statistic_id']}/" for r in pc.rows(ROOT, "statistics")
 ]
 
@@ -116,6 +116,15 @@ def test_every_page_passes_axe_wcag_22_aa(browser: object, base_url: str, site: 
         screenshot(page, f"{scheme}-{size}/{path.removesuffix('.html').strip('/').replace('/', '--') or 'home'}")
         page.close()  # type: ignore[attr-defined]
     assert found == {}
+
+
+def test_the_palette_toggle_switches_to_the_dark_palette(browser: object, base_url: str) -> None:
+    page = open_page(browser, f"{base_url}/", scheme="light")
+    scheme = "document.body.dataset.mdColorScheme"
+    assert page.evaluate(scheme) == "default"
+    page.get_by_title("Switch to the dark palette").click()
+    assert page.evaluate(scheme) == "slate"
+    page.close()
 
 
 @pytest.mark.parametrize("path", READER_PAGES)
