@@ -118,9 +118,13 @@ def test_an_empty_field_leaves_no_broken_text(tmp_path: Path) -> None:
     citation = project / "CITATION.cff"
     citation.write_text(citation.read_text().replace("    year: 2017\n", "").replace("date-released: 2026-11-29\n", ""))
     set_cell(project, "sources", 3, "published", "")  # a cross-check report whose date is unknown
+    set_cell(project, "statements", 2, "notes", "")
+    for field in ("country_code", "period_text", "inferred_fields"):
+        set_cell(project, "statistics", 2, field, "")
     result = build_site(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
-    for name in ("cite", "sources", "cross-checks"):
+    first = pc.rows(ROOT, "statistics")[0]["statistic_id"]
+    for name in ("cite", "sources", "cross-checks", "", "statistics", f"statistics/{first}"):
         assert placeholders(page(tmp_path / "site", name)) == [], name
 
 

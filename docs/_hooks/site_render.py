@@ -263,7 +263,9 @@ def statistic_page(stat: Row, tables: Tables, snapshot: str, source: Row) -> str
         "",
         _cell(stat["notes"]),
         "",
-        f"About the statement (`{stat['statement_id']}`): {_cell(stat['notes_statement'])}",
+        f"About the statement (`{stat['statement_id']}`): {_cell(stat['notes_statement'])}"
+        if stat["notes_statement"]
+        else "",
         "",
     ]
     lines += cross_check_section(stat, tables)
