@@ -54,6 +54,10 @@ class Package:
     def path_of(self, table: str) -> str:
         return self.resources[table].path
 
+    def snapshot_of(self) -> dict[str, str]:
+        sources = self.tables["sources"].dropna(subset=["snapshot_path"])
+        return {s: self.snapshots[p] for s, p in zip(sources["source_id"], sources["snapshot_path"], strict=True)}
+
 
 def records(package: Package, name: str) -> list[dict[str, Any]]:
     """Rows as plain Python values: int, float, str, ISO date text, None for empty."""

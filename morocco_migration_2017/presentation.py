@@ -1,4 +1,4 @@
-"""Human-readable wording of statistics, shared by the command line and the docs."""
+"""How a figure is worded for readers: one wording, shared by `show`, the site's cards, tables and JSON-LD."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import pandas as pd
 
 from .wording import BOUND_WORDS
 
+_SCALES = ((1_000_000_000, "billion"), (1_000_000, "million"))
+
 
 def _missing(value: Any) -> bool:
-    """Empty for typed frames (NA, NaT) and for raw CSV records ('') alike."""
-    if isinstance(value, str):
-        return value == ""
-    return value is None or value is pd.NaT or bool(pd.isna(value))
+    """Empty for typed frames (NA, NaT, None) and for text ('') alike."""
+    return value == "" if isinstance(value, str) else value is None or bool(pd.isna(value))
 
 
 def _date(value: Any) -> str:
@@ -21,10 +21,14 @@ def _date(value: Any) -> str:
 
 
 def format_value(value: float | str, bound: str, unit: str) -> str:
-    """The figure with its qualifier: 'more than 23,000 persons', 'as much as 175,000,000 USD'."""
+    """'more than 23,000 persons', '80 networks', 'as much as US$175 million': round millions in words."""
     number = float(value)
-    number = f"{int(number):,}" if number.is_integer() else f"{number:,}"
-    return f"{BOUND_WORDS.get(str(bound), '')}{number} {unit}"
+    text = f"{int(number):,}" if number.is_integer() else f"{number:,}"
+    for size, word in _SCALES:
+        if number >= size and number % (size // 10) == 0:
+            text = f"{number / size:g} {word}"
+            break
+    return BOUND_WORDS.get(str(bound), "") + (f"US${text}" if unit == "USD" else f"{text} {unit}")
 
 
 def format_period(row: Any) -> str:

@@ -121,7 +121,7 @@ def test_show_prints_every_statistic_with_bound_and_quote() -> None:
     for row in pc.rows(ROOT, "statistics"):
         assert row["statistic_id"] in out
     assert out.count(claimant) == len(pc.rows(ROOT, "statistics"))
-    assert "more than 23,000 persons" in out and "as much as 175,000,000 USD" in out
+    assert "more than 23,000 persons" in out and "as much as US$175 million" in out
     assert "“The legalization campaign has so far granted legal stay rights to more than 23,000 migrants”" in out
 
 

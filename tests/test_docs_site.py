@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape, unescape
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -25,14 +27,130 @@ def page(site: Path, path: str) -> str:
     return (site / path / "index.html").read_text(encoding="utf-8")
 
 
+# A link that leaves the site: allowed, but it must say so (class "external" and "(external link)" in its text).
+LINK_OUT = re.compile(r"""<a\b([^>]*)\bhref=["'](?:https?:)?//[^"']*["']([^>]*)>(.*?)</a>""", re.IGNORECASE | re.DOTALL)
+# Header links the theme draws itself: the canonical address (fetches nothing) and the repository button.
+THEME_LINKS = re.compile(r"""<link rel="canonical"[^>]*>|<a href="[^"]*"[^>]*class="md-source"[^>]*>""")
+
+
 def test_no_reference_to_another_host(site: Path) -> None:
-    offenders = []
+    """Nothing a browser fetches comes from another host, and every link that leaves the site is marked."""
+    offenders, unmarked, marked = [], [], 0
     for path in site.rglob("*"):
         if path.suffix in (".html", ".css", ".xml", ".json"):
             text = path.read_text(encoding="utf-8", errors="replace").replace(SITE_URL, "/")  # its own address
+            text = THEME_LINKS.sub("", text)
+            for link in LINK_OUT.finditer(text):
+                marked += 1
+                if 'class="external"' not in link.group(1) + link.group(2) or "(external link)" not in link.group(3):
+                    unmarked.append(f"{path.relative_to(site)}: {link.group()[:120]}")
+            text = LINK_OUT.sub("", text)
             offenders += [f"{path.relative_to(site)}: {m.group()}" for m in EXTERNAL.finditer(text)]
-    assert offenders == []
+    assert offenders == [] and unmarked == [] and marked > 0
     assert not any("fonts.googleapis" in p.read_text(errors="replace") for p in site.rglob("*.js"))
+
+
+def test_sources_are_links(site: Path) -> None:
+    """The article, each cross-check report and the licence can be clicked; each statistic links to the article."""
+    sources = pc.rows(ROOT, "sources")
+    for source in sources:
+        assert f'href="{source["url"]}"' in page(site, "sources"), source["source_id"]
+    checked = {c["source_id"] for c in pc.rows(ROOT, "cross_checks")}
+    for source in (s for s in sources if s["source_id"] in checked):
+        assert f'href="{source["url"]}"' in page(site, "cross-checks"), source["source_id"]
+    article = next(s for s in sources if s["source_role"] == "primary")
+    for row in pc.rows(ROOT, "statistics"):
+        html = page(site, f"statistics/{row['statistic_id']}")
+        assert f'href="{article["url"]}"' in html and f'href="../../source/#quote-{row["statistic_id"]}"' in html
+        assert f'id="quote-{row["statistic_id"]}"' in page(site, "source")
+    licence = json.loads((ROOT / "datapackage.json").read_text())["licenses"][0]["path"]
+    assert f'href="{licence}"' in page(site, "cite") and f'href="{licence}"' in page(site, "")
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees; scripts and styles left out, code kept as one word (its braces are no template)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.skip, self.parts = [], []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "code", "pre", "svg"):
+            self.parts += [] if self.skip else ["CODE" if tag in ("code", "pre") else ""]
+            self.skip.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skip and self.skip[-1] == tag:
+            self.skip.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+# What broken text looks like: an unfilled template, an empty field, a missing value printed as such.
+PLACEHOLDERS = re.compile(
+    r"<URL|\bTODO\b|\bFIXME\b|\bXXX\b|article \.|\b(?:None|nan|NaN|NaT|undefined|null)\b(?! has\b)|<NA>|[{}]|\$\{"
+    r"|\w [,;:)]|\w \.(?!\.)|\( |\S  +\S|\( \)|\s\(\)|, ,|\w\.\.(?!\.)"
+)
+
+
+def placeholders(html: str) -> list[str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    text = re.sub(r"[ \t]*\n\s*", " ", "".join(parser.parts))
+    return [text[max(m.start() - 30, 0) : m.end() + 30] for m in PLACEHOLDERS.finditer(text)]
+
+
+def test_no_page_shows_placeholder_text(site: Path) -> None:
+    found = {p.relative_to(site).as_posix(): placeholders(p.read_text(encoding="utf-8")) for p in site.rglob("*.html")}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_placeholder_scan_catches_broken_text() -> None:
+    broken_texts = ("article .", "git+<URL of this repository>", "None", "nan", "NaT", "TODO", "{title}", "maintainers ()")
+    for broken in broken_texts:
+        assert placeholders(f"<p>The North Africa Post, {escape(broken)} here</p>"), broken
+    assert placeholders("<p>None has been verified; <code>{x}</code></p>") == []
+
+
+def test_an_empty_field_leaves_no_broken_text(tmp_path: Path) -> None:
+    project = copy_site_sources(tmp_path / "project")
+    citation = project / "CITATION.cff"
+    citation.write_text(citation.read_text().replace("    year: 2017\n", "").replace("date-released: 2026-11-29\n", ""))
+    set_cell(project, "sources", 3, "published", "")  # a cross-check report whose date is unknown
+    set_cell(project, "statements", 2, "notes", "")
+    for field in ("country_code", "period_text", "inferred_fields"):
+        set_cell(project, "statistics", 2, field, "")
+    result = build_site(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    first = pc.rows(ROOT, "statistics")[0]["statistic_id"]
+    for name in ("cite", "sources", "cross-checks", "", "statistics", f"statistics/{first}"):
+        assert placeholders(page(tmp_path / "site", name)) == [], name
+
+
+def test_the_repository_address_is_one_setting(tmp_path: Path) -> None:
+    """Unset, no page speaks of the repository's address; set, the front page gives the install command with it."""
+    project = copy_site_sources(tmp_path / "project")
+    unset = build_site(project, tmp_path / "unset")
+    assert unset.returncode == 0, unset.stderr
+    assert "git+" not in page(tmp_path / "unset", "") and "python -m pip install ." in page(tmp_path / "unset", "")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "repo_url: https://example.org/someone/morocco-migration-2017\n")
+    assert build_site(project, tmp_path / "set").returncode == 0
+    assert "git+https://example.org/someone/morocco-migration-2017" in page(tmp_path / "set", "")
+
+
+def test_the_404_page_works_under_a_sub_path_and_links_home(tmp_path: Path) -> None:
+    project = copy_site_sources(tmp_path / "project")
+    config = project / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^site_url:.*\n", "", config.read_text()) + "site_url: https://example.org/sub/path/\n")
+    result = build_site(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "404.html").read_text(encoding="utf-8")
+    local = re.findall(r'\b(?:href|src)="(/[^"]*)"', html)
+    assert local and all(url.startswith("/sub/path/") for url in local), local
+    assert '<a href="/sub/path/">Go to the home page</a>' in html
 
 
 def test_every_page_exists(site: Path) -> None:
@@ -86,6 +204,18 @@ def test_statistic_page_quotes_the_source_and_shows_the_csv_row(site: Path) -> N
     assert f'<mark class="quote" data-statistic="migrants_regularised_to_date">{row["quote"]}</mark>' in html
     assert "The Moroccan official highlighted" in html  # the rest of its paragraph
     assert "more than 23,000 persons" in html and "differs" in html
+    assert "<title>Migrants granted legal stay: more than 23,000 persons" in html
+    lines = (ROOT / "data" / "statistics.csv").read_text(encoding="utf-8").splitlines()
+    text = unescape(re.sub(r"<[^>]+>", "", html))
+    assert lines[0] in text and next(line for line in lines if line.startswith(row["statistic_id"] + ",")) in text
+
+
+def test_a_value_is_worded_alike_on_every_page(site: Path) -> None:
+    """The card, the tables, the statistic page and its JSON-LD all say 'as much as US$175 million'."""
+    worded = "as much as US$175 million"
+    for name in ("", "statistics", "cross-checks", "statistics/terrorist_trafficking_revenue"):
+        html = page(site, name)
+        assert worded in html and "175,000,000" not in html, name
 
 
 def test_changing_a_schema_description_or_a_value_changes_the_site(tmp_path: Path) -> None:

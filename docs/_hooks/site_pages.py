@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 import tempfile
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -79,51 +80,70 @@ def _downloads() -> list[dict[str, Any]]:
 
 
 def downloads_page(downloads: list[dict[str, Any]]) -> str:
-    lines = [
-        "# Downloads",
-        "",
-        "Every file below is generated from the data package when this site is built (`morocco-migration-2017 export`),",
-        "never edited by hand, and byte-for-byte reproducible: the same package gives the same bytes.",
-        "",
-        "| File | Format | Size | SHA-256 | For |",
-        "|---|---|---|---|---|",
-    ]
-    for d in downloads:
-        lines.append(
-            f"| [{d['name']}]({d['url']}) | {d['kind']} | {d['bytes']:,} bytes "
-            f"| <code>{d['sha256']}</code> | {d['purpose']} |"
+    rows = [
+        (
+            f'<a href="../{d["url"]}">{escape(d["name"])}</a>',
+            escape(d["kind"]),
+            f"{d['bytes']:,} bytes",
+            f'<code class="hash">{d["sha256"]}</code>',
+            escape(d["purpose"]),
         )
-    return "\n".join([*lines, "", "See [Use it with…](use-it-with.md) for how each tool opens them.", ""])
+        for d in downloads
+    ]
+    return "\n".join(
+        [
+            "# Downloads",
+            "",
+            "Every file below is generated from the data package when this site is built "
+            "(`morocco-migration-2017 export`), never edited by hand, and byte-for-byte reproducible: "
+            "the same package gives the same bytes.",
+            "",
+            render.html_table(("File", "Format", "Size", "SHA-256", "For"), rows, "Downloads"),
+            "",
+            "See [Use it with…](use-it-with.md) for how each tool opens them.",
+            "",
+        ]
+    )
+
+
+def read_package(root: Path) -> export.Package:
+    """The only place the build reads the package: every page is rendered from what this returns."""
+    return export.Package(root)
 
 
 def _pages(root: Path) -> dict[str, str]:
-    tables, descriptor = _BUILT["tables"], _BUILT["descriptor"]
-    resources = _BUILT["resources"]
+    package, stats = _BUILT["package"], _BUILT["stats"]
+    tables, descriptor, resources = package.tables, package.descriptor, package.resources
     pins = {s["path"]: s for s in descriptor.get("sources", []) if "hash" in s}
-    snapshots = {
-        s["source_id"]: read_file(root, s["snapshot_path"]).decode("utf-8") for s in tables["sources"] if s["snapshot_path"]
-    }
-    primary = next(s for s in tables["sources"] if s["source_role"] == "primary")
-    header = resources["statistics"].field_names
+    snapshots = package.snapshot_of()
+    primary = render.primary_source(tables)
+    sources = {s["source_id"]: s for s in render.records(tables["sources"])}
     pages = {
-        f"statistics/{s['statistic_id']}.md": render.statistic_page(s, tables, snapshots[s["source_id"]], header)
+        f"statistics/{s['statistic_id']}.md": render.statistic_page(
+            s, tables, snapshots[s["source_id"]], sources[s["source_id"]]
+        )
         + "\n[Download the whole dataset](../downloads.md) as a spreadsheet, Parquet, SQLite, JSON or a zip.\n\n"
         + site_jsonld.script(export.claim(_BUILT["package"], s["statistic_id"], _BUILT["site_url"]))
         + "\n"
-        for s in tables["statistics"]
+        for s in stats
     }
-    pages["statistics/index.md"] = "# Statistics\n\n" + render.statistics_table(tables, "") + "\n"
+    pages["statistics/index.md"] = (
+        "# Statistics\n\nEvery figure of the article, labelled by what it counts. Each opens a page with its quote, "
+        "its notes and other reports of the same statement.\n\n" + render.statistics_table(stats, "") + "\n"
+    )
     pages["data-dictionary.md"] = render.data_dictionary(resources, tables)
     roles = category_labels(resources["mentions"].field("role"))
     pages["source.md"] = (
-        f"# Annotated source\n\nThe whole snapshot of *{primary['title']}* ({primary['short_name']}), "
-        "with every number highlighted by its role and linked to the statistic it states or bounds. "
+        f"# Annotated source\n\nThe whole snapshot of *{primary['title']}* ({primary['short_name']}; "
+        f"{render.external(primary['url'], 'the article online')}), "
+        "with every number highlighted, its role named, and a link to the statistic it states or bounds. "
         f"{len(tables['mentions'])} mentions are recorded in `data/mentions.csv`.\n\n"
-        + render.annotated_source(snapshots[primary["source_id"]], tables["mentions"], roles, "../statistics/")
+        + render.annotated_source(snapshots[primary["source_id"]], tables["mentions"], stats, roles, "../statistics/")
     )
     pages["sources.md"] = render.sources_page(tables, pins)
-    pages["cross-checks.md"] = render.cross_checks_page(tables, "statistics/")
-    pages["cite.md"] = render.cite_page(yaml.safe_load(read_file(root, "CITATION.cff").decode("utf-8")))
+    pages["cross-checks.md"] = render.cross_checks_page(stats, tables, "../statistics/")
+    citation = yaml.safe_load(read_file(root, "CITATION.cff").decode("utf-8"))
+    pages["cite.md"] = render.cite_page(citation, descriptor["licenses"][0])
     results = root / "benchmarks" / "results" / "latest.json"
     pages["performance.md"] = render.performance_page(json.loads(results.read_text()) if results.is_file() else None)
     pages["changelog.md"] = read_file(root, "CHANGELOG.md").decode("utf-8")
@@ -131,20 +151,40 @@ def _pages(root: Path) -> dict[str, str]:
     return pages
 
 
+def _statistics_in_nav(config: MkDocsConfig, stats: list[dict[str, Any]]) -> None:
+    """The statistic pages under Statistics in the navigation, by label (with the period where labels repeat)."""
+    labels = [s["label"] for s in stats]
+    titles = [
+        f"{s['label']}, {s['period_text'] or 'no period given'}" if labels.count(s["label"]) > 1 else s["label"]
+        for s in stats
+    ]
+    pages = [{title: f"statistics/{s['statistic_id']}.md"} for title, s in zip(titles, stats, strict=True)]
+    for i, item in enumerate(config.nav or []):
+        if isinstance(item, dict) and "Statistics" in item:  # again on each rebuild of mkdocs serve
+            config.nav[i] = {"Statistics": ["statistics/index.md", *pages]}
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     root = _root(config)
-    package = export.Package(root)  # read once, safely, for every page
-    root, descriptor, resources = package.root, package.descriptor, package.resources
-    _BUILT.update(root=root, descriptor=descriptor, resources=resources, tables=render.read_tables(root, resources))
-    _BUILT.update(package=package, site_url=config.site_url or None)
+    package = read_package(root)  # read once, safely, for every page
+    _BUILT.update(root=package.root, package=package, stats=render.statistics_view(package.tables))
+    _BUILT.update(site_url=config.site_url or None)
+    _statistics_in_nav(config, _BUILT["stats"])
     _BUILT["downloads"] = _downloads()
     for uri, content in _pages(root).items():
         files.append(File.generated(config, uri, content=content))
-    for path in package_files(_BUILT["descriptor"]):
+    for path in package_files(package.descriptor):
         files.append(File.generated(config, path, content=read_file(root, path)))
     for download in _BUILT["downloads"]:
         files.append(File.generated(config, download["url"], content=download["data"]))
     return files
+
+
+def install_line(repo_url: str | None) -> str:
+    """How to install from the repository, said only when the site knows its address (mkdocs `repo_url`)."""
+    if not repo_url:
+        return "From a clone of the repository, `python -m pip install .` installs it with the data inside."
+    return f'From the repository, with the data inside:\n\n```sh\npython -m pip install "git+{repo_url}"\n```'
 
 
 def limits_sentence() -> str:
@@ -162,16 +202,18 @@ def limits_sentence() -> str:
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    tables = _BUILT["tables"]
+    package, stats = _BUILT["package"], _BUILT["stats"]
     generated = {
-        "statistics-table": lambda: render.statistics_table(tables, "statistics/"),
-        "inferred-table": lambda: render.inferred_table(tables, "statistics/"),
-        "lead": lambda: site_figures.lead(tables),
+        "statistics-table": lambda: render.statistics_table(stats, "statistics/"),
+        "inferred-table": lambda: render.inferred_table(stats, package.tables, "../statistics/"),
+        "lead": lambda: site_figures.lead(package.tables),
         "limits": limits_sentence,
-        "figure-cards": lambda: site_figures.figure_cards(tables, "statistics/"),
-        "timeline": lambda: site_figures.timeline_svg(tables),
+        "figure-cards": lambda: site_figures.figure_cards(stats, "statistics/"),
+        "timeline": lambda: site_figures.timeline(stats),
+        "install": lambda: install_line(config.repo_url),
+        "licence": lambda: "Licence: " + render.licence_link(package.descriptor["licenses"][0]) + ".",
         "dataset-jsonld": lambda: site_jsonld.script(
-            export.dataset(_BUILT["package"], _BUILT["downloads"], _BUILT["site_url"])
+            export.dataset(package, _BUILT["downloads"], _BUILT["site_url"])
         ),
     }
 

@@ -1,39 +1,56 @@
-"""Markdown and HTML for the documentation site, rendered from the data and the Table Schemas.
+"""Markdown and HTML for the documentation site, rendered from the package's typed tables and Table Schemas.
 
-Pure functions of the package's files: the mkdocs hook (site_pages.py, beside this file) calls them at
-build time, so the site cannot drift from the data. Not part of the installed package.
+Pure functions of the read package: the mkdocs hook (site_pages.py, beside this file) calls them at build
+time, so the site cannot drift from the data. Not part of the installed package.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+from collections.abc import Sequence
 from html import escape
-from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from morocco_migration_2017.presentation import format_period, format_value
-from morocco_migration_2017.safe_read import read_file
 from morocco_migration_2017.table_schema import Resource, category_labels
-from morocco_migration_2017.wording import BOUND_WORDS
 
-Record = dict[str, str]
-
-
-def read_tables(root: Path, resources: dict[str, Resource]) -> dict[str, list[Record]]:
-    """Every table as text records, read through the package's safe reader."""
-    return {
-        name: list(csv.DictReader(io.StringIO(read_file(root, res.path).decode("utf-8"), newline="")))
-        for name, res in resources.items()
-    }
+Row = dict[str, Any]  # one row of a typed table: missing cells are None
+Tables = dict[str, pd.DataFrame]
 
 
-def statement_of(stat: Record, tables: dict[str, list[Record]]) -> Record:
-    return next(s for s in tables["statements"] if s["statement_id"] == stat["statement_id"])
+def records(frame: pd.DataFrame) -> list[Row]:
+    """A typed frame's rows as dicts, missing cells as None (so `row[x] or ''` reads naturally)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def unit_of(stat: Record, tables: dict[str, list[Record]]) -> str:
-    return next(i["unit"] for i in tables["indicators"] if i["indicator_id"] == stat["indicator_id"])
+def statistics_view(tables: Tables) -> list[Row]:
+    """Each statistic beside its statement (claimant, date; `*_statement` for its notes) and its indicator."""
+    flat = tables["statistics"].merge(
+        tables["statements"], on="statement_id", how="left", suffixes=("", "_statement"), validate="many_to_one"
+    )
+    return records(flat.merge(tables["indicators"], on="indicator_id", how="left", validate="many_to_one"))
+
+
+def primary_source(tables: Tables) -> Row:
+    return records(tables["sources"][tables["sources"]["source_role"] == "primary"])[0]
+
+
+def day(value: Any, form: str = "%-d %B %Y") -> str:
+    return "" if value is None else pd.Timestamp(value).strftime(form)
+
+
+def value_text(stat: Row) -> str:
+    """The one wording of a figure (presentation.format_value), for a row of statistics_view."""
+    return format_value(stat["value"], stat["value_bound"], stat["unit"])
+
+
+def heading(stat: Row) -> str:
+    """What is counted and how many: 'Migrants granted legal stay: more than 23,000 persons'."""
+    return f"{stat['label']}: {value_text(stat)}"
 
 
 _MARKDOWN_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "|[]*_\\`"})
@@ -41,49 +58,82 @@ _MARKDOWN_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "|[]*_\\`"})
 
 def _cell(text: Any) -> str:
     """Text for a Markdown table cell: HTML-escaped, and no character Markdown would act on."""
-    return escape(str(text), quote=False).translate(_MARKDOWN_SPECIAL).replace("\n", " ")
+    return escape("" if text is None else str(text), quote=False).translate(_MARKDOWN_SPECIAL).replace("\n", " ")
 
 
 def _code(text: str) -> str:
     return f"<code>{escape(text)}</code>" if text else ""
 
 
-def value_text(stat: Record, tables: dict[str, list[Record]]) -> str:
-    return format_value(stat["value"], stat["value_bound"], unit_of(stat, tables))
+def external(url: str, text: str) -> str:
+    """A link that leaves the site, marked as such for the eye (↗) and for a screen reader."""
+    return (
+        f'<a class="external" href="{escape(url)}" rel="external noopener">{escape(text)}'
+        '<span aria-hidden="true"> ↗</span><span class="sr-only"> (external link)</span></a>'
+    )
 
 
-def statistics_table(tables: dict[str, list[Record]], prefix: str | None) -> str:
-    """The statistics as a Markdown table; identifiers link to their pages when a prefix is given."""
-    labels = {i["indicator_id"]: i["label"] for i in tables["indicators"]}
-    lines = ["| Statistic | Indicator | Value | Period | Area |", "|---|---|---|---|---|"]
-    for s in tables["statistics"]:
-        ident = (
-            f"[{_cell(s['statistic_id'])}]({prefix}{s['statistic_id']}.md)"
-            if prefix is not None
-            else f"`{s['statistic_id']}`"
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], label: str) -> str:
+    """A table whose rows stack into cards on a phone (see extra.css); cells are HTML already."""
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
+    body = "".join(
+        "<tr>" + "".join(f'<td data-label="{escape(h)}">{c}</td>' for h, c in zip(headers, row, strict=True)) + "</tr>"
+        for row in rows
+    )
+    return f'<table class="stack" aria-label="{escape(label)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def statistic_cell(stat: Row, href: str | None) -> str:
+    """The indicator's label first (a link when href is given), then the identifier in code font."""
+    label = escape(stat["label"] or "")
+    return (
+        f'<a href="{href}">{label}</a>' if href else label
+    ) + f'<br><code class="ident">{escape(stat["statistic_id"]).replace("_", "_<wbr>")}</code>'
+
+
+def statistics_table(stats: list[Row], prefix: str | None) -> str:
+    """The statistics, label first; prefix is the path to the statistic pages (None: no links, for the README)."""
+    headers = ("Statistic", "Value", "Period", "Area")
+    if prefix is None:  # GitHub renders the README's Markdown table
+        lines = ["| " + " | ".join(headers) + " |", "|---|---|---|---|"]
+        lines += [
+            f"| {_cell(s['label'])} (`{s['statistic_id']}`) | {_cell(value_text(s))} | {_cell(format_period(s))}"
+            f" | {_cell(s['area'])} |"
+            for s in stats
+        ]
+        return "\n".join(lines)
+    rows = [
+        (
+            statistic_cell(s, f"{prefix}{s['statistic_id']}/"),
+            escape(value_text(s)),
+            escape(format_period(s)),
+            escape(s["area"]),
         )
-        lines.append(
-            f"| {ident} | {_cell(labels.get(s['indicator_id'], ''))}"
-            f" | {_cell(value_text(s, tables))} | {_cell(format_period(s))} | {_cell(s['area'])} |"
-        )
-    return "\n".join(lines)
+        for s in stats
+    ]
+    return html_table(headers, rows, "The statistics")
 
 
-def inferred_table(tables: dict[str, list[Record]], prefix: str) -> str:
-    """Each statistic's inferred fields beside the notes that give the evidence."""
+def inferred_table(stats: list[Row], tables: Tables, prefix: str) -> str:
+    """Each statement's and statistic's inferred fields beside the notes that give the evidence."""
     lines = ["| Row | Inferred, not printed in the source | Evidence (notes) |", "|---|---|---|"]
-    for s in tables["statements"]:
-        fields = ", ".join(f"`{name}`" for name in s["inferred_fields"].split()) or "nothing"
-        lines.append(f"| statement `{s['statement_id']}` | {fields} | {_cell(s['notes'])} |")
-    for s in tables["statistics"]:
-        fields = ", ".join(f"`{name}`" for name in s["inferred_fields"].split()) or "nothing"
-        lines.append(f"| [{_cell(s['statistic_id'])}]({prefix}{s['statistic_id']}.md) | {fields} | {_cell(s['notes'])} |")
+    for s in records(tables["statements"]):
+        fields = ", ".join(f"`{name}`" for name in (s["inferred_fields"] or "").split()) or "nothing"
+        lines.append(f"| The statement (`{s['statement_id']}`) | {fields} | {_cell(s['notes'])} |")
+    for s in stats:
+        fields = ", ".join(f"`{name}`" for name in (s["inferred_fields"] or "").split()) or "nothing"
+        link = f'<a href="{prefix}{s["statistic_id"]}/">{escape(s["label"])}</a> (`{s["statistic_id"]}`)'
+        lines.append(f"| {link} | {fields} | {_cell(s['notes'])} |")
     return "\n".join(lines)
 
 
-def _example(field: dict[str, Any], rows: list[Record]) -> str:
-    values = [r.get(field["name"], "") for r in rows if r.get(field["name"], "")]
-    return (values[0][:60] + "…" if len(values[0]) > 60 else values[0]) if values else ""
+def _example(field: dict[str, Any], frame: pd.DataFrame) -> str:
+    values = frame[field["name"]].dropna()
+    if values.empty:
+        return ""
+    first = values.iloc[0]
+    text = day(first, "%Y-%m-%d") if isinstance(first, pd.Timestamp) else str(first)
+    return text[:60] + "…" if len(text) > 60 else text
 
 
 def _constraints(field: dict[str, Any]) -> str:
@@ -96,8 +146,9 @@ def _constraints(field: dict[str, Any]) -> str:
         if name == "enum":
             labels = category_labels(field)
             arg = ", ".join(f"{v}" + (f" ({labels[v]})" if v in labels else "") for v in arg)
+        arg = f"<code>{escape(str(arg))}</code>" if name == "pattern" else escape(str(arg))
         shown.append(f"{name}: {arg}" if name != "unique" else "unique")
-    return escape("; ".join(map(str, shown)))
+    return "; ".join(shown)
 
 
 def _keys(resource: Resource) -> list[str]:
@@ -111,12 +162,12 @@ def _keys(resource: Resource) -> list[str]:
     return lines
 
 
-def data_dictionary(resources: dict[str, Resource], tables: dict[str, list[Record]]) -> str:
+def data_dictionary(resources: dict[str, Resource], tables: Tables) -> str:
     parts = [
         "# Data dictionary",
         "",
-        "Generated from `schemas/*.schema.json`, the single source of truth for every "
-        "field. Examples are taken from the data.",
+        "Generated from `schemas/*.schema.json`, the single source of truth for every field. "
+        "Examples are taken from the data.",
         "",
     ]
     for name, resource in resources.items():
@@ -165,180 +216,252 @@ def highlighted_paragraph(text: str, start: int, end: int, statistic_id: str) ->
     )
 
 
-def _csv_block(header: list[str], record: Record) -> str:
+def _csv_block(frame: pd.DataFrame, statistic_id: str) -> str:
+    """The statistic's row as the CSV writes it (dates as YYYY-MM-DD, empty cells empty)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerow([record[h] for h in header])
+    row = frame[frame["statistic_id"] == statistic_id]
+    row.to_csv(out, index=False, lineterminator="\n", date_format="%Y-%m-%d", quoting=csv.QUOTE_MINIMAL)
     return "```csv\n" + out.getvalue() + "```"
 
 
-def statistic_page(stat: Record, tables: dict[str, list[Record]], snapshot: str, header: list[str]) -> str:
-    indicator = next((i for i in tables["indicators"] if i["indicator_id"] == stat["indicator_id"]), {})
-    statement = statement_of(stat, tables)
-    inferred = statement["inferred_fields"].split() + stat["inferred_fields"].split()
+def facts_list(facts: Sequence[tuple[str, str]]) -> str:
+    """Label and value pairs as a definition list: it wraps on any screen, nothing scrolls sideways."""
+    return '<dl class="facts">' + "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
+
+
+def statistic_page(stat: Row, tables: Tables, snapshot: str, source: Row) -> str:
+    """A statistic's page: what is counted and how many, its facts, the quote in its paragraph, other reports."""
+    inferred = (stat["inferred_fields_statement"] or "").split() + (stat["inferred_fields"] or "").split()
+    country = f" ({stat['country_code']})" if stat["country_code"] else ""
+    quote_link = f'<a href="../../source/#quote-{escape(stat["statistic_id"])}">the quote in the annotated source</a>'
     facts = [
-        ("Value", value_text(stat, tables)),
-        ("Indicator", f"{indicator.get('label', '')} ({indicator.get('definition', '')})"),
-        ("Period", format_period(stat)),
-        ("Period type", stat["period_type"]),
-        ("Area", stat["area"] + (f" ({stat['country_code']})" if stat["country_code"] else "")),
-        ("Claimant", f"{statement['claimant']}, {statement['claimant_role']}"),
-        ("Date of the statement", statement["claim_date"]),
-        ("Event", f"{statement['event']}, {statement['event_location']}"),
-        ("Source", stat["source_id"]),
-        ("Quote offsets", f"{stat['quote_start']}–{stat['quote_end']} (code points)"),
-        ("Inferred, not printed in the source", ", ".join(inferred) or "nothing"),
+        ("Value", escape(value_text(stat))),
+        ("What is counted", f"{escape(stat['label'])}: {escape(stat['definition'])} (<code>{stat['indicator_id']}</code>)"),
+        ("Period", escape(format_period(stat)) + f" (<code>{stat['period_type']}</code>)"),
+        ("Area", escape(stat["area"] + country)),
+        ("Said by", escape(f"{stat['claimant']}, {stat['claimant_role']}")),
+        ("Date of the statement", escape(day(stat["claim_date"])) + (" (inferred)" if "claim_date" in inferred else "")),
+        ("Event", escape(f"{stat['event']}, {stat['event_location']}")),
+        ("Source", f"{external(source['url'], source['title'])}, {escape(source['publisher'])}; {quote_link}"),
+        ("Quote position", f"characters {stat['quote_start']}–{stat['quote_end']} of the snapshot (code points)"),
+        ("Inferred, not printed in the source", ", ".join(f"<code>{f}</code>" for f in inferred) or "nothing"),
     ]
     lines = [
-        f"# {value_text(stat, tables)}",
+        f"---\ntitle: {json.dumps(heading(stat), ensure_ascii=False)}\n---",  # the browser's title says it too
         "",
-        f"`{stat['statistic_id']}`: a claim by an official as reported by the source, not a verified fact.",
+        f"# {_cell(heading(stat))}",
         "",
-        "| Field | Value |",
-        "|---|---|",
-    ]
-    lines += [f"| {k} | {_cell(v)} |" for k, v in facts]
-    lines += [
+        f"A claim by an official as reported by the source, not a verified fact. Identifier: `{stat['statistic_id']}`.",
+        "",
+        facts_list(facts),
         "",
         "## The words of the source",
         "",
-        highlighted_paragraph(snapshot, int(stat["quote_start"]), int(stat["quote_end"]), stat["statistic_id"]),
+        highlighted_paragraph(snapshot, stat["quote_start"], stat["quote_end"], stat["statistic_id"]),
         "",
         "## Notes",
         "",
-        stat["notes"],
+        _cell(stat["notes"]),
         "",
-        f"About the statement (`{statement['statement_id']}`): {statement['notes']}",
+        f"About the statement (`{stat['statement_id']}`): {_cell(stat['notes_statement'])}"
+        if stat["notes_statement"]
+        else "",
         "",
     ]
-    lines += cross_check_section(stat["statistic_id"], tables)
-    lines += ["## The row as CSV", "", _csv_block(header, stat), ""]
+    lines += cross_check_section(stat, tables)
+    lines += ["## The row as CSV", "", _csv_block(tables["statistics"], stat["statistic_id"]), ""]
     return "\n".join(lines)
 
 
-def reported_text(check: Record) -> str:
-    """What another report gives: 'more than 3,000 since 2004', 'around 175,000,000', or '—'."""
-    if not check["reported_value"]:
+def reported_text(check: Row, unit: str) -> str:
+    """What another report gives, worded as our figures are: 'around US$175 million', or '—'."""
+    if check["reported_value"] is None:
         return "—"
-    bound = check["reported_bound"]
-    qualifier = "around " if bound == "approximate" else BOUND_WORDS.get(bound, "")
-    return f"{qualifier}{float(check['reported_value']):,.0f} {check['reported_period_text']}".strip()
+    around = "around " if check["reported_bound"] == "approximate" else ""
+    value = format_value(check["reported_value"], check["reported_bound"], unit)
+    return f"{around}{value} {check['reported_period_text'] or ''}".strip()
 
 
-def cross_check_section(statistic_id: str, tables: dict[str, list[Record]]) -> list[str]:
-    sources = {s["source_id"]: s for s in tables["sources"]}
-    rows = [c for c in tables.get("cross_checks", []) if c["statistic_id"] == statistic_id]
+def _report_link(source: Row) -> str:
+    published = f", {day(source['published'])}" if source["published"] is not None else ""
+    return external(source["url"], source["short_name"]) + escape(published)
+
+
+def cross_check_section(stat: Row, tables: Tables) -> list[str]:
+    sources = {s["source_id"]: s for s in records(tables["sources"])}
+    checks, statistic_id = tables["cross_checks"], stat["statistic_id"]
+    rows = [
+        (
+            _report_link(sources[c["source_id"]]),
+            escape(reported_text(c, stat["unit"])),
+            f"<strong>{c['agreement']}</strong>",
+            escape(c["difference"] or ""),
+        )
+        for c in records(checks[checks["statistic_id"] == statistic_id])
+    ]
     if not rows:
         return []
-    lines = [
-        "## Other reports of the same statement",
-        "",
-        "| Report | Gives | Agreement | Difference |",
-        "|---|---|---|---|",
-    ]
-    for c in rows:
-        gives = reported_text(c)
-        lines.append(
-            f"| {_cell(sources[c['source_id']]['short_name'])} ({_cell(sources[c['source_id']]['published'])})"
-            f" | {_cell(gives)} | **{c['agreement']}** | {_cell(c['difference'])} |"
-        )
-    return [*lines, ""]
+    table = html_table(("Report", "Gives", "Agreement", "Difference"), rows, "Other reports of the same statement")
+    return ["## Other reports of the same statement", "", table, ""]
 
 
-def annotated_source(snapshot: str, mentions: list[Record], role_labels: dict[str, str], prefix: str) -> str:
-    """The whole snapshot with every mention highlighted and linked to its statistic."""
+def annotated_source(
+    snapshot: str, mentions: pd.DataFrame, stats: list[Row], role_labels: dict[str, str], prefix: str
+) -> str:
+    """The whole snapshot with every mention marked, its role named in text, and each quote's start anchored."""
+    marks = sorted(records(mentions), key=lambda m: m["mention_start"])
+    # each quote's start is anchored; one that starts inside a mention, just before that mention
+    anchors = sorted(
+        (next((m["mention_start"] for m in marks if m["mention_start"] < q < m["mention_end"]), q), sid)
+        for q, sid in ((s["quote_start"], s["statistic_id"]) for s in stats)
+    )
     pieces, cursor = [], 0
-    for m in sorted(mentions, key=lambda r: int(r["mention_start"])):
-        start, end = int(m["mention_start"]), int(m["mention_end"])
-        pieces.append(escape(snapshot[cursor:start]))
-        title = escape(
-            f"{m['role']}: {role_labels.get(m['role'], '')}" + (f" → {m['statistic_id']}" if m["statistic_id"] else "")
-        )
-        inner = escape(snapshot[start:end])
+
+    def text_to(end: int) -> None:
+        nonlocal cursor
+        while anchors and anchors[0][0] <= end:
+            at, sid = anchors.pop(0)
+            pieces.extend([escape(snapshot[cursor:at]), f'<span id="quote-{escape(sid)}"></span>'])
+            cursor = at
+        pieces.append(escape(snapshot[cursor:end]))
+        cursor = end
+
+    for m in marks:
+        text_to(m["mention_start"])
+        role, inner = m["role"], escape(snapshot[m["mention_start"] : m["mention_end"]])
         if m["statistic_id"]:
             inner = f'<a href="{prefix}{m["statistic_id"]}/">{inner}</a>'
-        pieces.append(f'<mark class="mention role-{m["role"]}" data-role="{m["role"]}" title="{title}">{inner}</mark>')
-        cursor = end
-    pieces.append(escape(snapshot[cursor:]))
-    legend = ["| Mark | Role | Meaning | Count |", "|---|---|---|---|"]
-    legend += [
-        f'| <mark class="mention role-{role}">123</mark> | `{role}` | {_cell(label)} | '
-        f"{sum(m['role'] == role for m in mentions)} |"
+        pieces.append(
+            f'<mark class="mention role-{role}" data-role="{role}">{inner}</mark>'
+            f'<span class="role-tag" data-role="{role}"> [{role.replace("_", " ")}]</span>'
+        )
+        cursor = m["mention_end"]
+    text_to(len(snapshot))
+    counts = mentions["role"].value_counts()
+    legend = [
+        (
+            f'<mark class="mention role-{role}">123</mark> [{role.replace("_", " ")}]',
+            escape(label),
+            f"<code>{role}</code>",
+            str(counts.get(role, 0)),
+        )
         for role, label in role_labels.items()
     ]
     return "\n".join(
-        ["## Legend", "", *legend, "", "## The snapshot", "", f'<pre class="annotated-source">{"".join(pieces)}</pre>', ""]
+        [
+            "## Legend",
+            "",
+            "Each number is marked and followed by its role in brackets; "
+            "a number that states a statistic links to its page.",
+            "",
+            html_table(("Mark", "Role", "Identifier", "Count"), legend, "The roles of the numbers"),
+            "",
+            "## The snapshot",
+            "",
+            f'<pre class="annotated-source">{"".join(pieces)}</pre>',
+            "",
+        ]
     )
 
 
-def sources_page(tables: dict[str, list[Record]], pins: dict[str, dict[str, Any]]) -> str:
+def sources_page(tables: Tables, pins: dict[str, dict[str, Any]]) -> str:
     """Every source; a snapshot's hash and size come from its pin in the descriptor's sources."""
     lines = ["# Sources", ""]
-    for s in tables["sources"]:
-        published = s["published"] or f"unknown (not before {s['published_not_before']})"
-        lines += [
-            f"## {s['short_name']}: {s['title']} {{#{s['source_id']}}}",
-            "",
-            "| | |",
-            "|---|---|",
-            f"| Identifier | `{s['source_id']}` |",
-            f"| Role | {s['source_role']} |",
-            f"| Publisher | {_cell(s['publisher'])} |",
-            f"| Published | {_cell(published)} |",
-            f"| Address | <code>{escape(s['url'])}</code> |",
-            f"| Language | {s['language']} |",
-            f"| Rights | {_cell(s['rights'])} |",
+    for s in records(tables["sources"]):
+        not_before = day(s["published_not_before"])
+        published = day(s["published"]) or ("unknown" + (f" (not before {not_before})" if not_before else ""))
+        facts = [
+            (
+                "Role",
+                "the article the figures come from"
+                if s["source_role"] == "primary"
+                else "a cross-check: another report of the same speech",
+            ),
+            ("Publisher", escape(s["publisher"])),
+            ("Published", escape(published)),
+            ("Read it", external(s["url"], s["title"])),
+            ("Language", escape(s["language"])),
+            ("Rights", escape(s["rights"])),
+            ("Identifier", f"<code>{escape(s['source_id'])}</code>"),
         ]
+        verify: list[str] = []
         if s["snapshot_path"]:
             pin = pins[s["snapshot_path"]]
             sha = pin["hash"].removeprefix("sha256:")
-            lines += [
-                f"| Snapshot | [`{s['snapshot_path']}`]({s['snapshot_path']}), {pin['bytes']} bytes |",
-                f"| SHA-256 | `{sha}` (pinned in the `sources` of `datapackage.json`) |",
-                "",
+            facts += [
+                ("Snapshot", f'<a href="../{s["snapshot_path"]}">{escape(s["snapshot_path"])}</a>, {pin["bytes"]:,} bytes'),
+                (
+                    "SHA-256",
+                    f'<code class="hash">{sha}</code> (pinned in the <code>sources</code> of <code>datapackage.json</code>)',
+                ),
+            ]
+            verify = [
                 "Verify the snapshot yourself from a clone or an unpacked wheel:",
                 "",
                 "```sh",
                 f"sha256sum {s['snapshot_path']}",
                 f"# expected: {sha}  {s['snapshot_path']}",
                 "```",
+                "",
             ]
-        lines += ["", s["notes"], ""]
+        lines += [
+            f"## {escape(s['short_name'])}: {escape(s['title'])} {{#{s['source_id']}}}",
+            "",
+            facts_list(facts),
+            "",
+            *verify,
+        ]
+        lines += [_cell(s["notes"]), ""]
     return "\n".join(lines)
 
 
-def cross_checks_page(tables: dict[str, list[Record]], prefix: str) -> str:
-    sources = {s["source_id"]: s for s in tables["sources"]}
-    others = [s for s in tables["sources"] if s["source_role"] == "cross_check"]
-    lines = [
-        "# Cross-checks",
-        "",
-        "Other reports of the same speech, compared figure by figure with the article. "
-        "Only figures, bounds and short labels of those reports are recorded; the difference notes are ours.",
-        "",
-        "Reports compared: "
-        + "; ".join(f"{s['short_name']}, {s['published']} ([record](sources.md#{s['source_id']}))" for s in others)
-        + ".",
-        "",
-        "| Statistic | Report | Gives | Agreement | Difference |",
-        "|---|---|---|---|---|",
-    ]
-    stats = {s["statistic_id"]: s for s in tables["statistics"]}
-    for c in tables["cross_checks"]:
-        gives, value = reported_text(c), value_text(stats[c["statistic_id"]], tables)
-        lines.append(
-            f"| [{c['statistic_id']}]({prefix}{c['statistic_id']}.md) ({_cell(value)})"
-            f" | {_cell(sources[c['source_id']]['short_name'])} | {_cell(gives)} | **{c['agreement']}** | "
-            f"{_cell(c['difference'])} |"
+def cross_checks_page(stats: list[Row], tables: Tables, prefix: str) -> str:
+    sources = {s["source_id"]: s for s in records(tables["sources"])}
+    others = [s for s in sources.values() if s["source_role"] == "cross_check"]
+    by_id = {s["statistic_id"]: s for s in stats}
+    rows = [
+        (
+            statistic_cell(by_id[c["statistic_id"]], f"{prefix}{c['statistic_id']}/")
+            + f"<br>{escape(value_text(by_id[c['statistic_id']]))}",
+            external(sources[c["source_id"]]["url"], sources[c["source_id"]]["short_name"]),
+            escape(reported_text(c, by_id[c["statistic_id"]]["unit"])),
+            f"<strong>{c['agreement']}</strong>",
+            escape(c["difference"] or ""),
         )
-    return "\n".join([*lines, ""])
-
-
-def cite_page(citation: dict[str, Any]) -> str:
-    authors = "; ".join(
-        a.get("name") or f"{a.get('family-names', '')}, {a.get('given-names', '')}" for a in citation.get("authors", [])
+        for c in records(tables["cross_checks"])
+    ]
+    return "\n".join(
+        [
+            "# Cross-checks",
+            "",
+            "Other reports of the same speech, compared figure by figure with the article. "
+            "Only figures, bounds and short labels of those reports are recorded; the difference notes are ours.",
+            "",
+            "Reports compared: "
+            + "; ".join(f"{_report_link(s)} ([record](sources.md#{s['source_id']}))" for s in others)
+            + ".",
+            "",
+            html_table(("Statistic", "Report", "Gives", "Agreement", "Difference"), rows, "Cross-checks, figure by figure"),
+            "",
+        ]
     )
+
+
+def _joined(*parts: Any, sep: str = ". ") -> str:
+    """The non-empty parts joined: an empty field leaves no stray punctuation behind."""
+    return sep.join(str(p).strip() for p in parts if p is not None and str(p).strip())
+
+
+def licence_link(licence: dict[str, Any]) -> str:
+    """The package's licence (from datapackage.json) as a link: 'CC-BY-4.0, Creative Commons Attribution 4.0 (…)'."""
+    return external(licence["path"], licence["name"]) + (f", {escape(licence['title'])}" if licence.get("title") else "")
+
+
+def cite_page(citation: dict[str, Any], licence: dict[str, Any]) -> str:
+    authors = "; ".join(
+        a.get("name") or _joined(a.get("family-names"), a.get("given-names"), sep=", ") for a in citation.get("authors", [])
+    )
+    year = str(citation.get("date-released", ""))[:4]
     lines = [
         "# How to cite",
         "",
@@ -348,18 +471,32 @@ def cite_page(citation: dict[str, Any]) -> str:
         "",
         "## This dataset",
         "",
-        f"{authors} ({str(citation.get('date-released', ''))[:4]}). *{citation['title']}*, "
-        f"version {citation['version']}. Licence: {citation.get('license', '')}.",
+    ]
+    lines += [
+        _joined(
+            f"{authors} ({year})" if year else authors,
+            f"*{citation['title']}*, version {citation['version']}",
+            f"Licence: {licence_link(licence)}",
+        )
+        + ".",
         "",
     ]
     ref = citation.get("preferred-citation") or next(iter(citation.get("references", [])), None)
     if ref:
         who = "; ".join(a.get("name", "") for a in ref.get("authors", []))
+        when = _joined(ref.get("year"), ref.get("month") and f"{int(ref['month']):02d}", sep="-")
         lines += [
             "## The original article (cite it as well)",
             "",
-            f"{who}. “{ref['title']}”. {ref.get('publisher', {}).get('name', '')}, article "
-            f"{ref.get('issue', '')}. <code>{escape(ref.get('url', ''))}</code>",
+            _joined(
+                who,
+                f"“{ref['title']}”",
+                ref.get("publisher", {}).get("name", "") if ref.get("publisher", {}).get("name") != who else "",
+                ref.get("issue") and f"article {ref['issue']}",
+                when,
+                ref.get("url") and external(ref["url"], "Read the article"),
+            )
+            + ".",
             "",
         ]
     lines += [
@@ -370,7 +507,7 @@ def cite_page(citation: dict[str, Any]) -> str:
         f"  title = {{{citation['title']}}},",
         f"  author = {{{authors}}},",
         f"  version = {{{citation['version']}}},",
-        f"  year = {{{str(citation.get('date-released', ''))[:4]}}},",
+        *([f"  year = {{{year}}},"] if year else []),
         "}",
         "```",
         "",
