@@ -276,8 +276,9 @@ _CROISSANT_CONTEXT: dict[str, Any] = {
         "recordSet references regex repeated replace samplingRate separator source subField transform".split()
     },
 }
-# The Wikidata item of each area the statistics name; an area without one is a Place with its name only.
-PLACES = {"Morocco": "https://www.wikidata.org/entity/Q1028", "Sahel": "https://www.wikidata.org/entity/Q6556"}
+# The Wikidata item of each area the statistics name, where it has been checked; any other area (the Sahel,
+# whose item was not confirmed) is a Place with its name only, rather than a guessed identifier.
+PLACES = {"Morocco": "https://www.wikidata.org/entity/Q1028"}
 # UN/CEFACT Recommendation 20 codes of the units that have one (C62: a count; IE: persons); USD has none.
 UNIT_CODES = {"attempts": "C62", "networks": "C62", "persons": "IE"}
 _BOUND_KEYS = {"point": "value", "lower_bound": "minValue", "upper_bound": "maxValue"}
@@ -622,7 +623,7 @@ def claim(package: Package, statistic_id: str, site_url: str | None = None) -> d
         "@context": "https://schema.org",
         "@type": "Claim",
         "identifier": statistic_id,
-        "name": f"{worded}: {indicator['label']}",
+        "name": f"{indicator['label']}: {worded}",
         "text": stat["quote"],
         "author": {"@type": "Person", "name": statement["claimant"], "jobTitle": statement["claimant_role"]},
         "datePublished": _day(statement["claim_date"]),
