@@ -212,9 +212,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         "timeline": lambda: site_figures.timeline(stats),
         "install": lambda: install_line(config.repo_url),
         "licence": lambda: "Licence: " + render.licence_link(package.descriptor["licenses"][0]) + ".",
-        "dataset-jsonld": lambda: site_jsonld.script(
-            export.dataset(package, _BUILT["downloads"], _BUILT["site_url"])
-        ),
+        "dataset-jsonld": lambda: site_jsonld.script(export.dataset(package, _BUILT["downloads"], _BUILT["site_url"])),
     }
 
     def fill(match: re.Match[str]) -> str:
