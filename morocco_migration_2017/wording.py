@@ -12,17 +12,12 @@ MENTION_PATTERN = re.compile(
     r"(?P<currency>\$)?(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?P<scale>K|k| thousand| million| billion)?(?P<ordinal>st|nd|rd|th)?"
 )
-# The qualifier just before a number, and the value_bound it implies. None: a qualifier whose bound nobody
-# has decided yet; the check asks for a decision instead of passing. The first phrase of a bound is how
-# the CLI and the docs word it.
-QUALIFIERS: dict[str, str | None] = {
-    "more than": "lower_bound",
-    "over": "lower_bound",
-    "as much as": "upper_bound",
-    "up to": "upper_bound",
-    **dict.fromkeys(("at least", "at most", "nearly", "almost", "about", "around", "some", "approximately")),
-    **dict.fromkeys(("roughly", "less than", "fewer than", "under", "circa", "close to", "estimated", "an estimated")),
-}
+# The qualifier just before a number, and the value_bound it implies; None: not decided yet, so the check asks
+# for a decision instead of passing. The first phrase of a bound is how the CLI and the docs word it.
+QUALIFIERS: dict[str, str | None] = {"more than": "lower_bound", "over": "lower_bound"}
+QUALIFIERS |= {"as much as": "upper_bound", "up to": "upper_bound"}
+QUALIFIERS |= dict.fromkeys(("at least", "at most", "nearly", "almost", "about", "around", "some", "approximately"))
+QUALIFIERS |= dict.fromkeys(("roughly", "less than", "fewer than", "under", "circa", "close to", "estimated"))
 # Words decided to leave a number plain when they stand just before it: the prepositions, articles and verbs
 # that precede the source's figures ("the dismantling of 80", "foiling 50,000", "cells to 3000"). Any other
 # word there is neither: the check asks for a decision, it never reads it as "no qualifier".
@@ -32,14 +27,9 @@ _QUALIFIER = "|".join(q.replace(" ", r"\s+") for q in sorted(QUALIFIERS, key=len
 _LAST_WORDS = re.compile(rf"(?:\b({_QUALIFIER})|(\w+))?\W*\Z", re.IGNORECASE)
 # period_text as printed -> (period_type, whether it names a start year); a phrase without a year of its
 # own ("this year") takes the statement's year. Listed longest first: the finder takes the whole phrase.
-PERIODS = (
-    (r"so far in (\d{4})", "year_to_date", True),
-    (r"in (\d{4})", "year_to_date", True),
-    (r"since (\d{4})", "cumulative_since_date", True),
-    (r"this year()", "year_to_date", True),
-    (r"so far()", "cumulative_to_date", False),
-    (r"to date()", "cumulative_to_date", False),
-)
+PERIODS = ((r"so far in (\d{4})", "year_to_date", True), (r"in (\d{4})", "year_to_date", True))
+PERIODS += ((r"since (\d{4})", "cumulative_since_date", True), (r"this year()", "year_to_date", True))
+PERIODS += ((r"so far()", "cumulative_to_date", False), (r"to date()", "cumulative_to_date", False))
 PERIOD_PHRASE = re.compile(r"\b(?:" + "|".join(p.replace("()", "") for p, _, _ in PERIODS) + r")\b")
 
 
