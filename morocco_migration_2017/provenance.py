@@ -300,10 +300,22 @@ def _listed(frame: pd.DataFrame, name: str) -> np.ndarray:
     return _per_value(lambda v: name in v.split(), frame["inferred_fields"], missing=False).astype(bool)
 
 
+def _sentence(window: str, a: int, b: int) -> str:
+    """The sentence of window that holds its part [a, b)."""
+    starts, end = [m.end() for m in re.finditer(r"[.!?]\s|\n", window[:a])], re.search(r"[.!?](\s|$)|\n", window[b:])
+    return window[starts[-1] if starts else 0 : b + end.start() if end else None]
+
+
 def inferred_fields_hold(ctx: Context) -> Findings:
     """inferred_fields names fields of its row, and lists what the source leaves unprinted: a claim date the
-    snapshot does not print, a period end that is an inferred claim date, a start read from a bare year."""
+    snapshot does not print, a period end that is an inferred claim date, a start read from a bare year, an
+    area that the sentence of the quote does not name."""
     statements, stats, text = ctx.tables["statements"], ctx.tables["statistics"], " ".join(ctx.snapshot_of().values())
+    start, end = stats["quote_start"].to_numpy(), stats["quote_end"].to_numpy()
+    at = np.minimum(start, 400)
+    window = _slices(ctx.snapshot_of(), _col(stats, "source_id"), start - at, end + 400)
+    sentence = _per_value(_sentence, window, at, at + end - start, missing="")
+    named = _per_value(lambda s, area: re.search(rf"(?<!\w){re.escape(area)}(?!\w)", s) is not None, sentence, stats["area"])
     for table, frame in (("statistics", stats), ("statements", statements)):
         unknown = _per_value(lambda v, f=frame: next((n for n in v.split() if n not in f), None), frame["inferred_fields"])
         yield from _each(table, frame, pd.notna(unknown), "inferred_fields", f"{{!r}} is not a field of {table}", unknown)
@@ -313,8 +325,9 @@ def inferred_fields_hold(ctx: Context) -> Findings:
     yield from _each("statements", statements, ~claimed & ~np.array(printed, bool), "inferred_fields", say)
     row = _position(stats["statement_id"], statements["statement_id"])
     on_claim = np.append(claimed, False)[row] & (stats["period_end"].to_numpy() == days.to_numpy()[row])
-    for field, unprinted in (("period_end", on_claim), ("period_start", stats["period_type"] == "cumulative_since_date")):
-        say = f"{field} is not printed in the source: list it"
+    since, unnamed = stats["period_type"] == "cumulative_since_date", pd.notna(window) & ~named.astype(bool)
+    for field, unprinted in (("period_end", on_claim), ("period_start", since), ("area", unnamed)):
+        say = f"{field} is not printed with the figure: list it"
         yield from _each("statistics", stats, np.asarray(unprinted) & ~_listed(stats, field), "inferred_fields", say)
 
 

@@ -258,6 +258,7 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("fact-span-cuts-a-word", both(cell("statements", 2, "event_location", "abat"), cell("statements", 2, "event_location_start", "737")), 1, "provenance", STMT, 2, "event_location", "as whole words"),
     ("fact-without-evidence", both(cell("statements", 2, "claimant_role_start", ""), cell("statements", 2, "claimant_role_end", "")), 1, "provenance", STMT, 2, "claimant_role", "give claimant_role_start:claimant_role_end, or list claimant_role in inferred_fields"),
     ("printed-fact-marked-inferred", cell("statements", 2, "inferred_fields", "claim_date event"), 1, "provenance", STMT, 2, "event", "is not inferred"),
+    ("inferred-area-not-marked", cell("statistics", 5, "inferred_fields", ""), 1, "provenance", STATS, 5, "inferred_fields", "area is not printed with the figure: list it"),
     ("country-code-of-another-country", cell("statistics", 2, "country_code", "DZ"), 1, "provenance", STATS, 2, "country_code", "ISO 3166-1 names 'DZ' 'Algeria'"),
     ("country-code-not-iso", cell("statistics", 3, "country_code", "ZZ"), 1, "provenance", STATS, 3, "country_code", "'ZZ' is no ISO 3166-1 code"),
     ("country-without-its-code", cell("statistics", 5, "area", "Algeria"), 1, "provenance", STATS, 5, "country_code", "'Algeria' is a country: give its code DZ"),
