@@ -1,8 +1,5 @@
-"""Checks across tables and files that no schema language states: quotes, mentions, wording, dates, text.
-
-Each check reads the typed tables (valid against their Table Schemas and pandera schemas) and yields findings
-lazily, each at a constant cost: (table, row index or None, field, message, value). Work runs on whole
-columns, and Python once per distinct value. A check that raises is a bug, not a finding.
+"""Checks that no schema language states. Each reads the typed tables and yields findings lazily, each at a constant
+cost: (table, row index or None, field, message, value); work runs on whole columns, Python once per distinct value.
 """
 
 from __future__ import annotations
@@ -150,10 +147,8 @@ def _lines(text: str, line: str) -> list[int]:
 
 
 def mentions_fit_the_snapshot(ctx: Context) -> Findings:
-    """Each mention is the snapshot's characters at its offsets, a whole number as written (with its currency
-    sign, scale word, ordinal suffix), and every digit of a snapshot is in one. Only an ordinal (35th) has the
-    ordinal role, and names no statistic; a headline role stands in the headline (a line that is the source's
-    title), a body role does not; a period bound is the year its statistic's period starts or ends."""
+    """Mentions are the snapshot's characters, whole numbers as written, and cover its every digit; roles fit the
+    text (ordinal, headline: a line that is the title) and a period bound is its statistic's start or end year."""
     mentions, stats, texts = ctx.tables["mentions"], ctx.tables["statistics"], ctx.snapshot_of()
     right, findings = _spans(texts, mentions, "mention_text", "mentions")
     yield from findings
@@ -194,9 +189,8 @@ def _nearest_unit(words: re.Pattern[str], quote: str, a: int, b: int) -> str | N
 
 
 def figures_follow_their_words(ctx: Context) -> Findings:
-    """Every value mention reads as its statistic's value, and each statistic has one inside its quote. Its
-    value_bound follows the words just before that number in the snapshot, whether or not the quote holds them,
-    and the word nearest it that names a unit of any indicator is one of its own indicator's unit_words."""
+    """Value mentions read as their statistic's value, one inside its quote; value_bound follows the snapshot's words
+    just before it, and the unit word of any indicator nearest it is one of its indicator's unit_words."""
     stats, mentions, texts = ctx.tables["statistics"], ctx.tables["mentions"], ctx.snapshot_of()
     row, role, source = _position(mentions["statistic_id"], stats["statistic_id"]), _col(mentions, "role"), None
     parsed, value = _per_value(parse_mention, mentions["mention_text"]), np.append(_col(stats, "value"), None)[row]
@@ -307,9 +301,8 @@ def _sentence(window: str, a: int, b: int) -> str:
 
 
 def inferred_fields_hold(ctx: Context) -> Findings:
-    """inferred_fields names fields of its row, and lists what the source leaves unprinted: a claim date the
-    snapshot does not print, a period end that is an inferred claim date, a start read from a bare year, an
-    area that the sentence of the quote does not name."""
+    """inferred_fields names fields of its row and lists what is unprinted: a claim date, a period end on an inferred
+    claim date, a start read from a bare year, an area the sentence of the quote does not name."""
     statements, stats, text = ctx.tables["statements"], ctx.tables["statistics"], " ".join(ctx.snapshot_of().values())
     start, end = stats["quote_start"].to_numpy(), stats["quote_end"].to_numpy()
     at = np.minimum(start, 400)
