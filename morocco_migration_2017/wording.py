@@ -1,59 +1,63 @@
-"""What the source's words imply for the columns that restate them: the bound of a figure, the kind of a period."""
+"""What the source's words imply: the value of a number as written, the bound that the words before it give,
+and the kind and start of the period that a phrase names."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
-# The qualifier just before a number, and the value_bound it implies. None: a qualifier whose bound nobody
-# has decided yet; the check asks for a decision instead of passing. The first phrase of a bound is how
-# the CLI and the docs word it.
-QUALIFIERS: dict[str, str | None] = {
-    "more than": "lower_bound",
-    "over": "lower_bound",
-    "as much as": "upper_bound",
-    "up to": "upper_bound",
-    "at least": None,
-    "at most": None,
-    "nearly": None,
-    "almost": None,
-    "about": None,
-    "around": None,
-    "some": None,
-    "approximately": None,
-    "roughly": None,
-    "less than": None,
-    "fewer than": None,
-    "under": None,
-}
-BOUND_WORDS = {"point": "", **{bound: f"{phrase} " for phrase, bound in reversed(QUALIFIERS.items()) if bound}}
-_QUALIFIER = re.compile(r"\b(" + "|".join(sorted(QUALIFIERS, key=len, reverse=True)) + r")\s+\$?\Z", re.IGNORECASE)
-# period_text as printed -> (period_type, period_start as a template over the year, or None for empty).
-PERIODS = (
-    (re.compile(r"so far in (\d{4})"), "year_to_date", "{}-01-01"),
-    (re.compile(r"in (\d{4})"), "year_to_date", "{}-01-01"),
-    (re.compile(r"since (\d{4})"), "cumulative_since_date", "{}-01-01"),
-    (re.compile(r"so far()"), "cumulative_to_date", None),
+_SCALES = {"": 1, "K": 1_000, "k": 1_000, " thousand": 1_000, " million": 1_000_000, " billion": 1_000_000_000}
+# A number as an article writes it: its currency sign, digits, scale word and ordinal suffix are all part of it.
+MENTION_PATTERN = re.compile(
+    r"(?P<currency>\$)?(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?P<scale>K|k| thousand| million| billion)?(?P<ordinal>st|nd|rd|th)?"
 )
+# The qualifier just before a number, and the value_bound it implies; None: not decided yet, so the check asks
+# for a decision instead of passing. The first phrase of a bound is how the CLI and the docs word it.
+QUALIFIERS: dict[str, str | None] = {"more than": "lower_bound", "over": "lower_bound"}
+QUALIFIERS |= {"as much as": "upper_bound", "up to": "upper_bound"}
+QUALIFIERS |= dict.fromkeys(("at least", "at most", "nearly", "almost", "about", "around", "some", "approximately"))
+QUALIFIERS |= dict.fromkeys(("roughly", "less than", "fewer than", "under", "circa", "close to", "estimated"))
+# Words decided to leave a number plain when they stand just before it: the prepositions, articles and verbs
+# that precede the source's figures ("the dismantling of 80", "foiling 50,000", "cells to 3000"). Any other
+# word there is neither: the check asks for a decision, it never reads it as "no qualifier".
+NEUTRAL = frozenset(("of", "to", "by", "at", "for", "from", "with", "and", "the", "foiling", "foils", "dismantles"))
+BOUND_WORDS = {"point": "", **{bound: f"{phrase} " for phrase, bound in reversed(QUALIFIERS.items()) if bound}}
+_QUALIFIER = "|".join(q.replace(" ", r"\s+") for q in sorted(QUALIFIERS, key=len, reverse=True))
+_LAST_WORDS = re.compile(rf"(?:\b({_QUALIFIER})|(\w+))?\W*\Z", re.IGNORECASE)
+# period_text as printed -> (period_type, whether it names a start year); a phrase without a year of its
+# own ("this year") takes the statement's year. Listed longest first: the finder takes the whole phrase.
+PERIODS = ((r"so far in (\d{4})", "year_to_date", True), (r"in (\d{4})", "year_to_date", True))
+PERIODS += ((r"since (\d{4})", "cumulative_since_date", True), (r"this year()", "year_to_date", True))
+PERIODS += ((r"so far()", "cumulative_to_date", False), (r"to date()", "cumulative_to_date", False))
+PERIOD_PHRASE = re.compile(r"\b(?:" + "|".join(p.replace("()", "") for p, _, _ in PERIODS) + r")\b")
 
 
-def qualifier_before(text: str) -> str | None:
-    """The qualifier that ends text (the words before a number), lower-cased, or None."""
-    match = _QUALIFIER.search(text)
-    return match.group(1).lower() if match else None
+def parse_mention(text: str) -> Decimal | None:
+    """The value a mention denotes; None when it is not a number we can read, or an ordinal (never a value)."""
+    match = MENTION_PATTERN.fullmatch(text)
+    if match is None or match["ordinal"]:
+        return None
+    return Decimal(match["digits"].replace(",", "")) * _SCALES[match["scale"] or ""]
 
 
-def implied_bound(text_before: str) -> tuple[str | None, str | None]:
-    """(value_bound, qualifier) implied by the words before a number; value_bound None needs a decision."""
-    qualifier = qualifier_before(text_before)
-    return (QUALIFIERS[qualifier] if qualifier else "point"), qualifier
+def implied_bound(text_before: str) -> tuple[str | None, str]:
+    """(value_bound, words) that the words just before a number imply: a qualifier's bound, "point" after a
+    neutral word or none, None (a decision is needed) after any other word."""
+    match = _LAST_WORDS.search(text_before)
+    qualifier, word = " ".join((match[1] or "").lower().split()), (match[2] or "").lower()
+    if qualifier:
+        return QUALIFIERS[qualifier], qualifier
+    return ("point" if not word or word in NEUTRAL else None), word
 
 
-def implied_period(period_text: str | None) -> tuple[str, str | None] | None:
-    """(period_type, period_start) that period_text implies; None for wording no rule covers yet."""
+def implied_period(period_text: str | None, year: int) -> tuple[str, str | None] | None:
+    """(period_type, period_start) that period_text implies for a statement of that year; None for wording no
+    rule covers yet."""
     if not period_text:
         return "unspecified", None
-    for pattern, kind, start in PERIODS:
-        match = pattern.fullmatch(period_text)
+    for pattern, kind, starts in PERIODS:
+        match = re.fullmatch(pattern, period_text)
         if match:
-            return kind, start.format(match.group(1)) if start else None
+            return kind, f"{match[1] or year}-01-01" if starts else None
     return None

@@ -4,12 +4,14 @@
 
 - the sha256 `hash` and `bytes` of each snapshot, in the `sources` of datapackage.json (the one place they live);
 - quote_start and quote_end in statistics.csv, from the quote text where it occurs exactly once;
+- the evidence span (<fact>_start, <fact>_end) of each fact of statements.csv in the primary source's snapshot,
+  from the fact's text where it occurs exactly once; empty for a fact listed in inferred_fields;
 - for a source with a snapshot but no row in mentions.csv, a draft drafts/mentions-<source_id>.csv listing
   every number of the snapshot, for a maintainer to complete (role, statistic_id) and merge.
 
 --check reports what is stale and exits 1, changing nothing. A hash already recorded is never replaced
 unless --rehash is given (snapshots are never edited, so a changed hash means a changed file). A quote
-that occurs 0 or several times and whose offsets do not match is refused: set it by hand. Nothing is
+or fact that occurs 0 or several times and whose offsets do not match is refused: set it by hand. Nothing is
 written unless every change could be computed. Every file is read through the package's safe reader.
 """
 
@@ -22,8 +24,9 @@ import sys
 from pathlib import Path
 
 from _maintenance import MaintenanceError, apply_changes, read_rows, render_rows
-from morocco_migration_2017.numbers import MENTION_PATTERN
+from morocco_migration_2017.provenance import FACTS
 from morocco_migration_2017.safe_read import DESCRIPTOR, PackageError, read_descriptor, read_file, unsafe_path_reason
+from morocco_migration_2017.wording import MENTION_PATTERN
 
 
 def _table(rows: list[list[str]]) -> list[dict[str, str]]:
@@ -53,18 +56,17 @@ def _pin_snapshots(root: Path, descriptor: dict, rehash: bool) -> dict[str, str]
     return texts
 
 
-def _offsets(statistic: dict[str, str], text: str) -> tuple[str, str]:
-    quote = statistic["quote"]
-    if text.count(quote) == 1:
-        start = text.index(quote)
-        return str(start), str(start + len(quote))
-    start, end = statistic["quote_start"], statistic["quote_end"]
-    if start.isdigit() and end.isdigit() and text[int(start) : int(end)] == quote:
+def _offsets(row: dict[str, str], text: str, field: str, where: str) -> tuple[str, str]:
+    """(start, end) of row[field] in text: where it occurs once, or the row's own offsets if they hold it."""
+    words, start, end = row[field], row[f"{field}_start"], row[f"{field}_end"]
+    if text.count(words) == 1:
+        return str(text.index(words)), str(text.index(words) + len(words))
+    if start.isdigit() and end.isdigit() and text[int(start) : int(end)] == words:
         return start, end
-    found = "is not in the snapshot" if quote not in text else f"occurs {text.count(quote)} times"
+    found = "is not in the snapshot" if words not in text else f"occurs {text.count(words)} times"
     raise MaintenanceError(
-        f"statistics.csv: {statistic['statistic_id']}: the quote {found} and its offsets do not "
-        "match it; correct the quote or set quote_start and quote_end by hand"
+        f"{where}: the {field} {found} and its offsets do not match it; "
+        f"correct the {field} or set {field}_start and {field}_end by hand"
     )
 
 
@@ -88,8 +90,21 @@ def derived_changes(root: Path, rehash: bool = False) -> dict[Path, bytes]:
             raise MaintenanceError(
                 f"statistics.csv: {statistic['statistic_id']}: source {statistic['source_id']!r} has no snapshot"
             )
-        statistic["quote_start"], statistic["quote_end"] = _offsets(statistic, texts[statistic["source_id"]])
+        where = f"statistics.csv: {statistic['statistic_id']}"
+        statistic["quote_start"], statistic["quote_end"] = _offsets(statistic, texts[statistic["source_id"]], "quote", where)
+    primary = next((texts.get(s["source_id"]) for s in sources if s["source_role"] == "primary"), None)
+    statement_rows = read_rows(root, paths["statements"])
+    statements = _table(statement_rows)
+    for statement in statements:
+        for fact in FACTS:
+            inferred = fact in statement["inferred_fields"].split()
+            if primary is None and not inferred:
+                raise MaintenanceError(f"statements.csv: {statement['statement_id']}: the primary source has no snapshot")
+            where = f"statements.csv: {statement['statement_id']}"
+            span = ("", "") if inferred else _offsets(statement, primary, fact, where)
+            statement[f"{fact}_start"], statement[f"{fact}_end"] = span
     candidates = {
+        root / paths["statements"]: render_rows(_untable(statement_rows[0], statements)),
         root / DESCRIPTOR: (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
         root / paths["statistics"]: render_rows(_untable(stat_rows[0], statistics)),
     }

@@ -198,7 +198,7 @@ def test_load_refuses_a_wrong_header(package_copy: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b"indicator_id,label", b"label,indicator_id", 1))
     with pytest.raises(mm.DataPackageError, match="header") as caught:
         mm.load("indicators", package_copy)
-    assert (caught.value.problem.row, caught.value.problem.value) == (1, "label,indicator_id,definition,unit")
+    assert (caught.value.problem.row, caught.value.problem.value) == (1, "label,indicator_id,definition,unit,unit_words")
 
 
 def test_validate_option_runs_the_pandera_schemas(package_copy: Path) -> None:

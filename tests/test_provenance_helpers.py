@@ -1,4 +1,4 @@
-"""The vectorised helpers of the provenance checks agree with their plain definitions."""
+"""How the words of the source are read: numbers as written, the words before them, period phrases."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from morocco_migration_2017.numbers import parse_mention
-from morocco_migration_2017.provenance import digit_runs
+from morocco_migration_2017.wording import MENTION_PATTERN, implied_bound, implied_period, parse_mention
 
 TEXTS = [
     "",
@@ -26,8 +25,10 @@ TEXTS = [
 
 
 @pytest.mark.parametrize("text", TEXTS)
-def test_digit_runs_are_the_regex_runs(text: str) -> None:
-    assert digit_runs(text).tolist() == [list(m.span()) for m in re.finditer(r"\d+", text)]
+def test_every_digit_run_lies_in_one_number_as_written(text: str) -> None:
+    numbers = [m.span() for m in MENTION_PATTERN.finditer(text)]
+    for run in re.finditer(r"\d+", text):
+        assert sum(a <= run.start() and run.end() <= b for a, b in numbers) == 1
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,6 @@ def test_digit_runs_are_the_regex_runs(text: str) -> None:
         ("50K", 50_000),
         ("50,000", 50_000),
         ("$175 million", 175_000_000),
-        ("35th", 35),
         ("3000", 3000),
         ("2.5 billion", 2_500_000_000),
     ],
@@ -45,6 +45,40 @@ def test_mentions_read_as_numbers(text: str, value: int) -> None:
     assert parse_mention(text) == value
 
 
-@pytest.mark.parametrize("text", ["fifty", "50,00", "$", "1,2345", ""])
+@pytest.mark.parametrize("text", ["fifty", "50,00", "$", "1,2345", "", "35th", "2nd"])
 def test_unreadable_mentions_are_none(text: str) -> None:
     assert parse_mention(text) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "bound"),
+    [
+        ("organizations gain as much as ", "upper_bound"),
+        ("rights to more than ", "lower_bound"),
+        ("the number rose   up   to ", "upper_bound"),
+        ("the dismantling of ", "point"),
+        ("cells to ", "point"),
+        ("", "point"),
+        ("organizations gain nearly ", None),
+        ("organizations gain a whopping ", None),
+        ("a total (", None),
+    ],
+)
+def test_the_words_before_a_number_give_its_bound(before: str, bound: str | None) -> None:
+    assert implied_bound(before)[0] == bound
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("so far in 2017", ("year_to_date", "2017-01-01")),
+        ("this year", ("year_to_date", "2019-01-01")),
+        ("since 2004", ("cumulative_since_date", "2004-01-01")),
+        ("to date", ("cumulative_to_date", None)),
+        ("", ("unspecified", None)),
+        ("each year", None),
+        ("so far in", None),
+    ],
+)
+def test_period_phrases_give_kind_and_start(text: str, period: tuple[str, str | None] | None) -> None:
+    assert implied_period(text, 2019) == period

@@ -59,6 +59,24 @@ def test_stale_offsets_are_reported_then_fixed_idempotently(package_copy: Path) 
     assert run("derive_metadata.py", package_copy, "--check").returncode == 0
 
 
+def test_fact_spans_are_derived_and_an_inferred_fact_has_none(package_copy: Path) -> None:
+    snapshot = (ROOT / "data/sources/northafricapost-20703.txt").read_bytes().decode("utf-8")
+    set_cell(package_copy, "statements", 2, "event_location_start", "0")
+    set_cell(package_copy, "statements", 2, "inferred_fields", "claim_date claimant_role")
+    check = run("derive_metadata.py", package_copy, "--check")
+    assert check.returncode == 1 and "stale: data/statements.csv" in check.stdout
+    assert run("derive_metadata.py", package_copy).returncode == 0
+    spans = [
+        get_cell(package_copy, "statements", 2, f"{fact}_{e}")
+        for fact in ("event_location", "claimant_role")
+        for e in ("start", "end")
+    ]
+    assert spans == [str(snapshot.index(" Rabat") + 1), str(snapshot.index(" Rabat") + 6), "", ""]
+    set_cell(package_copy, "statements", 2, "claimant", "Zerouali")  # printed five times: not guessed
+    result = run("derive_metadata.py", package_copy)
+    assert result.returncode == 2 and "occurs 5 times" in result.stderr and "by hand" in result.stderr
+
+
 def test_missing_hashes_are_filled_in(package_copy: Path) -> None:
     edit_descriptor(package_copy, lambda d: [d["sources"][1].pop(k) for k in ("hash", "bytes")])
     assert run("derive_metadata.py", package_copy).returncode == 0
@@ -66,7 +84,7 @@ def test_missing_hashes_are_filled_in(package_copy: Path) -> None:
 
 
 def test_changed_snapshot_is_refused_and_nothing_written(package_copy: Path) -> None:
-    replace_bytes(package_copy / "data/sources/northafricapost-20703.txt", b"Rabat", b"Rabbt")
+    replace_bytes(package_copy / "data/sources/northafricapost-20703.txt", b"CATEGORIES", b"CATEGORIEZ")
     set_cell(package_copy, "statistics", 2, "quote_start", "0")  # something the script would otherwise fix
     before = tree(package_copy)
     result = run("derive_metadata.py", package_copy)
@@ -106,7 +124,7 @@ def test_formatter_normalises_layout_without_touching_values(package_copy: Path)
 
 def test_formatter_refuses_a_ragged_file(package_copy: Path) -> None:
     path = package_copy / "data/indicators.csv"
-    path.write_bytes(path.read_bytes().replace(b",persons\n", b",persons,extra\n", 1))
+    path.write_bytes(path.read_bytes().replace(b",migrants\n", b",migrants,extra\n", 1))
     before = path.read_bytes()
     result = run("format_csvs.py", package_copy)
     assert result.returncode == 2 and "row" in result.stderr and path.read_bytes() == before

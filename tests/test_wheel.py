@@ -29,7 +29,6 @@ USER_MODULES = {
     "file_rules",
     "frictionless_stage",
     "loader",
-    "numbers",
     "pandera_schemas",
     "presentation",
     "problems",
