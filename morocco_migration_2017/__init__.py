@@ -11,36 +11,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from .loader import load, load_all, load_flat, table_names
-from .problems import DataPackageError
-from .safe_read import PackageError, default_root, read_descriptor
+from .problems import DataPackageError, PackageError
+
+_LAZY = {  # imported only when asked: load() must not pay for pandera, nor import for pandas
+    "load": "loader",
+    "load_all": "loader",
+    "load_flat": "loader",
+    "table_names": "loader",
+    "open_package": "package",
+    "default_root": "package",
+    "schema": "pandera_schemas",
+    "export": "export",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The version lives in datapackage.json (hatchling reads it from there too); read only when asked, and
-    # pandera only when a schema is asked for: load() must not pay for either.
-    if name == "__version__":
+    if name == "__version__":  # the version lives in datapackage.json (hatchling reads it from there too)
+        from .package import default_root, read_descriptor
+
         return str(read_descriptor(default_root())["version"])
-    if name == "schema":
-        from .pandera_schemas import schema
+    if name in _LAZY:
+        from importlib import import_module
 
-        return schema
-    if name == "export":  # needs the [export] extra
-        from .export import export
-
-        return export
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = [
-    "DataPackageError",
-    "PackageError",
-    "__version__",
-    "default_root",
-    "export",
-    "load",
-    "load_all",
-    "load_flat",
-    "schema",
-    "table_names",
-]
+__all__ = ["DataPackageError", "PackageError", "__version__", *_LAZY]

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
-import os
+import math
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from .problems import DataPackageError, printable
-from .safe_read import STAGE_SECONDS, PackageError
+from .problems import PackageError, printable
+
+STAGE_SECONDS, MAX_PROBLEMS = 120.0, 1000  # validation's defaults, stated here so that --help imports no pandas
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip")
@@ -36,7 +39,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("path", nargs="?", help=PATH_HELP)
     check.add_argument("--json", action="store_true", help="print a machine-readable report")
     check.add_argument(
-        "--timeout", type=float, default=STAGE_SECONDS, help=f"seconds each stage may take ({STAGE_SECONDS:g})"
+        "--timeout", type=_positive(float), default=STAGE_SECONDS, help=f"seconds each stage may take ({STAGE_SECONDS:g})"
+    )
+    check.add_argument(
+        "--max-problems",
+        type=_positive(int),
+        default=MAX_PROBLEMS,
+        help=f"problems to list ({MAX_PROBLEMS:,}); all are counted",
+    )
+    check.add_argument(
+        "--rules",
+        choices=("release", "copy"),
+        default="release",
+        help="judge by the release's rules (default) or, for a fork, the copy's own",
     )
     show = commands.add_parser("show", help="print the statistics as a readable table")
     show.add_argument("path", nargs="?", help=PATH_HELP)
@@ -47,21 +62,31 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _emit(lines: list[str]) -> None:
-    """Print, quietly giving up when the reader has gone (a closed pipe): the exit status is already decided."""
-    if sys.stdout is None:
-        return
+def _positive(kind: type) -> Callable[[str], Any]:
+    def read(text: str) -> Any:
+        value = kind(text)
+        if not (math.isfinite(value) and value > 0):
+            raise ValueError(text)
+        return value
+
+    read.__name__ = f"positive finite {kind.__name__}"  # argparse names the type in its error
+    return read
+
+
+def _emit(lines: list[str]) -> bool:
+    """Print the report; False when it cannot be written (a closed pipe, a full disk)."""
     try:
         sys.stdout.write("".join(f"{line}\n" for line in lines))
         sys.stdout.flush()
-    except (BrokenPipeError, ValueError, OSError):
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+        return True
+    except (AttributeError, ValueError, OSError):  # AttributeError: no stdout at all
+        return False
 
 
 def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
     from .validation import validate_package
 
-    report = validate_package(args.path, timeout=args.timeout)
+    report = validate_package(args.path, timeout=args.timeout, max_problems=args.max_problems, rules=args.rules)
     code = EXIT_OK if report.valid else EXIT_PROBLEMS
     if args.json:
         return code, [json.dumps(report.as_dict(), indent=2, ensure_ascii=True)]
@@ -71,7 +96,7 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
         pins = "; ".join(f"{path} {pin}" for path, pin in report.snapshots.items())
         lines += [f"valid: {counts}", printable(f"snapshots: {pins}")]
     else:
-        lines.append(printable(f"{len(report.problems)} problem(s) found in {report.package}"))
+        lines.append(printable(report.summary()))
     return code, lines
 
 
@@ -112,8 +137,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = {"validate": _validate, "show": _show, "export": _export}[args.command]
     try:
         code, lines = run(args)
-    except (PackageError, DataPackageError) as err:  # anything else is a bug, and shows its traceback
-        print(printable(f"morocco-migration-2017: error: {err}"), file=sys.stderr)
-        return EXIT_USAGE
-    _emit(lines)
-    return code
+    except PackageError as err:  # anything else is a bug, and shows its traceback
+        return _fail(str(err))
+    return code if _emit(lines) else _fail("the report could not be written (a closed pipe or a full disk?)")
+
+
+def _fail(message: str) -> int:
+    with contextlib.suppress(AttributeError, ValueError, OSError):
+        print(printable(f"morocco-migration-2017: error: {message}"), file=sys.stderr)
+    return EXIT_USAGE

@@ -19,9 +19,7 @@ from typing import Any
 
 import pandas as pd
 
-from .loader import load_all
-from .safe_read import read_file
-from .table_schema import Resource, open_package, package_files
+from .package import Resource, open_package, package_files, read_file
 
 NAME = "morocco-migration-2017"
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT", "date": "TEXT"}
@@ -31,8 +29,8 @@ class Package:
     """The tables (typed and validated), their schemas and the descriptor of one package."""
 
     def __init__(self, root: str | Path | None) -> None:
-        self.root, self.descriptor, self.resources = open_package(root)
-        self.tables = load_all(self.root, validate=True)
+        pkg = open_package(root, validate=True)  # read once
+        self.root, self.descriptor, self.resources, self.tables = pkg.root, pkg.descriptor, pkg.resources, pkg.tables
         self.created = dt.datetime.fromisoformat(self.descriptor["created"].replace("Z", "+00:00")).replace(tzinfo=None)
 
     def records(self, name: str) -> list[dict[str, Any]]:

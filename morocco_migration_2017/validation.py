@@ -1,8 +1,9 @@
-"""The whole verdict on a package: one context read once, then four stages, each run on what the last passed.
+"""The whole verdict on a package: read once, then four stages, each run on what the last passed, each bounded.
 
-files (safe reading, descriptor, byte rules, snapshot pins) -> frictionless (the files against their Table
-Schemas) -> pandera (the typed frames load() returns) -> provenance (what no schema language states).
-A stage runs only when the stages before it found nothing, so no fault is reported twice.
+files (safe reading, the release's rules, byte rules, snapshot pins; in package.py) -> frictionless (the files
+against the Table Schemas) -> pandera (the typed frames load() returns) -> provenance (what no schema language
+states). A stage runs only when the stages before it found nothing, so no fault is reported twice. Each stage
+has a time budget, and the report keeps the first max_problems problems while counting them all.
 """
 
 from __future__ import annotations
@@ -11,24 +12,17 @@ import csv
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from .package import DESCRIPTOR, MAX_FILE_BYTES, Package, open_package, resolve_root
+from .problems import Problem
 
-from .file_rules import check_csv, check_pins, sources_of
-from .frictionless_stage import validate_with_frictionless
-from .loader import read_raw, typed_table
-from .pandera_schemas import pandera_problems
-from .problems import DataPackageError, Problem
-from .provenance import Context, run_provenance_checks
-from .safe_read import DESCRIPTOR, MAX_FILE_BYTES, STAGE_SECONDS, PackageError, read_descriptor, read_file, resolve_root
-from .table_schema import Resource, inspect_package
-
-TABLES = ("statistics", "statements", "indicators", "sources", "mentions", "cross_checks")
+STAGE_SECONDS = 120.0  # the default time budget of each stage (validate --timeout)
+MAX_PROBLEMS = 1000  # the default number of problems reported (validate --max-problems); all are counted
 
 
 class _OutOfTime(BaseException):  # not an Exception: no library's `except Exception` may swallow it
@@ -37,10 +31,14 @@ class _OutOfTime(BaseException):  # not an Exception: no library's `except Excep
 
 @dataclass
 class Report:
-    """Problems found, in stage order, the stages skipped, and the seconds each stage took."""
+    """Problems found, in stage order (the first max_problems of problem_count), the stages skipped, the seconds."""
 
     package: Path
+    max_problems: int = MAX_PROBLEMS
     problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    truncated: bool = False  # the list was cut, or Frictionless stopped counting at its limit
+    counted_all: bool = True  # False when Frictionless stopped counting: problem_count is then a floor
     skipped: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)
@@ -48,71 +46,87 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        return not self.problem_count
+
+    def add(self, found: Iterable[Any], make: Callable[[Any], Problem] = lambda p: p) -> None:
+        """Count every finding; build and keep only as many as the cap allows."""
+        for item in found:
+            self.problem_count += 1
+            if len(self.problems) < self.max_problems:
+                self.problems.append(make(item))
+        self.truncated |= self.problem_count > len(self.problems)
+
+    def summary(self) -> str:
+        count = f"{'' if self.counted_all else 'at least '}{self.problem_count:,}"
+        cut = f" (first {len(self.problems):,} shown)" if self.truncated else ""
+        return f"{count} problem{'s' if self.problem_count != 1 else ''} found in {self.package}{cut}"
 
     def as_dict(self) -> dict[str, Any]:
-        problems = [p.as_dict() for p in self.problems]
-        return {
-            **asdict(self),
-            "package": str(self.package),
-            "valid": self.valid,
-            "problem_count": len(problems),
-            "problems": problems,
-        }
+        data = {k: v for k, v in vars(self).items() if k != "max_problems"}
+        return {**data, "package": str(self.package), "valid": self.valid, "problems": [p.as_dict() for p in self.problems]}
 
 
-@dataclass
-class Package:
-    """Everything the stages read, each file read once, filled in by the stages as they pass."""
+def frictionless_stage(pkg: Package, report: Report) -> None:
+    """Frictionless's verdict on the files, with the schemas handed over inline as already read and screened, so
+    it opens nothing but the data files that passed the files stage; stopped at the problems still to report."""
+    from frictionless import FrictionlessException
+    from frictionless import Package as Frictionless
 
-    root: Path
-    descriptor: dict[str, Any]
-    resources: dict[str, Resource] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
-    snapshots: dict[str, str] = field(default_factory=dict)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    created: pd.Timestamp | None = None
-
-
-def files_stage(package: Package) -> list[Problem]:
-    package.resources, problems = inspect_package(package.root, package.descriptor)
-    problems += [Problem("files", DESCRIPTOR, f"resource {t!r} is missing") for t in TABLES if t not in package.resources]
-    for resource in package.resources.values():
-        try:
-            package.files[resource.name] = read_file(package.root, resource.path)
-            problems += check_csv(resource.path, package.files[resource.name])
-        except PackageError as err:
-            problems.append(Problem("files", resource.path, str(err).removeprefix(f"{resource.path}: ")))
+    csv.field_size_limit(MAX_FILE_BYTES)  # no cell is larger than its file, which the files stage has bounded
+    inline = {**pkg.descriptor, "resources": [{**r.entry, "schema": r.schema} for r in pkg.resources.values()]}
     try:
-        package.created = pd.Timestamp(package.descriptor.get("created", "now")).tz_localize(None).normalize()
-    except (ValueError, TypeError):
-        problems.append(Problem("files", DESCRIPTOR, "created must be an ISO 8601 date-time", field="created"))
-    return problems + check_pins(package.root, package.descriptor, package.snapshots)
+        checked = Frictionless.from_descriptor(inline, basepath=str(pkg.root)).validate(limit_errors=report.max_problems + 1)
+    except FrictionlessException as err:  # a descriptor Frictionless cannot even start on
+        return report.add([Problem("frictionless", DESCRIPTOR, str(err).removeprefix(f"[{err.error.type}] "))])
+    paths = {name: resource.path for name, resource in pkg.resources.items()}
+    found = [(err, DESCRIPTOR) for err in checked.errors]
+    found += [(err, paths.get(task.name, task.place)) for task in checked.tasks for err in task.errors]
+    report.add(found, lambda item: _problem(item[0].to_descriptor(), item[1]))
+    if any(w.startswith("reached error limit") for task in checked.tasks for w in task.warnings):
+        report.truncated, report.counted_all = True, False
 
 
-def frictionless_stage(package: Package) -> list[Problem]:
-    csv.field_size_limit(MAX_FILE_BYTES)  # no cell is larger than its file, which read_file has bounded
-    return validate_with_frictionless(package.root, package.descriptor, package.resources)
+def _problem(error: dict[str, Any], file: str) -> Problem:
+    return Problem(
+        f"frictionless:{error['type']}",
+        file,
+        error["message"],
+        error.get("rowNumber"),
+        error.get("fieldName"),
+        error.get("cell"),
+    )
 
 
-def pandera_stage(package: Package) -> list[Problem]:
-    problems = []
-    for name, resource in package.resources.items():
-        try:
-            package.tables[name] = typed_table(resource, read_raw(package.files[name], resource))
-            problems += pandera_problems(resource, package.tables[name])
-        except DataPackageError as err:  # a cell Frictionless accepts but pandas would not type the same way
-            problems.append(replace(err.problem, check="pandera"))
-    return problems
+def pandera_stage(pkg: Package, report: Report) -> None:
+    from .pandera_schemas import pandera_problems
+
+    report.add(replace(problem, check="pandera") for problem in pkg.type_tables())  # a cell pandas reads otherwise
+    for name, resource in pkg.resources.items():
+        if name in pkg.tables:
+            report.add(pandera_problems(resource, pkg.tables[name]))
 
 
-def provenance_stage(package: Package) -> list[Problem]:
-    paths = {name: resource.path for name, resource in package.resources.items()}
-    return run_provenance_checks(Context(package.tables, package.snapshots, paths, package.created))
+def provenance_stage(pkg: Package, report: Report) -> None:
+    from .provenance import CHECK, CHECKS, Context
+
+    if pkg.rules == "copy" and pkg.differences:
+        report.skipped.append(
+            f"provenance: checks the release's data model; the copy's rules differ ({pkg.differences[0].line()})"
+        )
+        return
+    ctx = Context(pkg.tables, pkg.snapshots, {name: r.path for name, r in pkg.resources.items()}, pkg.created)
+
+    def make(found: tuple[str, Any, str | None, str, Any]) -> Problem:
+        table, index, name, message, value = found
+        return Problem(
+            CHECK, ctx.paths[table], message, row=None if index is None else int(index) + 2, field=name, value=value
+        )
+
+    for check in CHECKS:
+        report.add(check(ctx), make)
 
 
-STAGES: list[tuple[str, Callable[[Package], list[Problem]]]] = [
-    ("files", files_stage),
+STAGES: list[tuple[str, Callable[[Package, Report], None]]] = [
     ("frictionless", frictionless_stage),
     ("pandera", pandera_stage),
     ("provenance", provenance_stage),
@@ -121,7 +135,8 @@ STAGES: list[tuple[str, Callable[[Package], list[Problem]]]] = [
 
 @contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
-    """Interrupt the block after seconds (SIGALRM also stops a regular expression that backtracks forever)."""
+    """Interrupt the block after seconds (SIGALRM also stops a regular expression that backtracks forever). Off the
+    main thread, or without SIGALRM, the budget cannot be enforced and is not."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
@@ -138,27 +153,37 @@ def time_budget(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def validate_package(root: str | Path | None = None, timeout: float = STAGE_SECONDS) -> Report:
-    """Validate the package at root. Raises PackageError when there is no readable descriptor to start from."""
-    package = Package(resolve_root(root), {})
-    package.descriptor = read_descriptor(package.root)
-    report = Report(package.root)
-    for name, stage in STAGES:
-        if report.problems:
-            report.skipped.append(f"{name}: runs once the problems above are fixed")
-            continue
-        started = time.perf_counter()
-        try:
-            with time_budget(timeout):
-                report.problems = stage(package)  # a stage runs only while there are none
-        except _OutOfTime:
-            message = f"did not finish within {timeout:g} s (a schema pattern that backtracks, or a file too large?)"
-            report.problems.append(Problem(name, DESCRIPTOR, message))
+def _timed(report: Report, name: str, timeout: float, run: Callable[[], Any]) -> Any:
+    started = time.perf_counter()
+    try:
+        with time_budget(timeout):
+            return run()
+    except _OutOfTime:
+        message = f"did not finish within {timeout:g} s (a schema pattern that backtracks, or a file too large?)"
+        report.add([Problem(name, DESCRIPTOR, message)])
+    finally:
         report.seconds[name] = round(time.perf_counter() - started, 4)
-    report.row_counts = {name: len(frame) for name, frame in package.tables.items()}
-    pins = [(s.get("path"), s.get("hash")) for s in sources_of(package.descriptor)]
-    report.snapshots = {path: pin for path, pin in pins if path in package.snapshots and pin}
+
+
+def validate_package(
+    root: str | Path | None = None, timeout: float = STAGE_SECONDS, max_problems: int = MAX_PROBLEMS, rules: str = "release"
+) -> Report:
+    """Validate the package at root. Raises PackageError when there is no readable descriptor to start from."""
+    report = Report(resolve_root(root), max_problems)
+    pkg = _timed(report, "files", timeout, lambda: open_package(report.package, strict=False, rules=rules))
+    if pkg is None:
+        return report
+    report.add(pkg.problems)
+    for name, stage in STAGES:
+        if report.problem_count:
+            report.skipped.append(f"{name}: runs once the problems above are fixed")
+        else:
+            _timed(report, name, timeout, lambda stage=stage: stage(pkg, report))
+    report.row_counts = {name: len(frame) for name, frame in pkg.tables.items()}
+    sources = pkg.descriptor.get("sources")
+    pins = [(s.get("path"), s.get("hash")) for s in sources if isinstance(s, dict)] if isinstance(sources, list) else []
+    report.snapshots = {path: pin for path, pin in pins if path in pkg.snapshots and pin}
     return report
 
 
-__all__ = ["PackageError", "Report", "validate_package"]
+__all__ = ["Report", "validate_package"]

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from _maintenance import MaintenanceError, apply_changes, read_rows, render_rows
 from morocco_migration_2017.numbers import MENTION_PATTERN
-from morocco_migration_2017.safe_read import DESCRIPTOR, PackageError, read_descriptor, read_file, unsafe_path_reason
+from morocco_migration_2017.package import DESCRIPTOR, PackageError, read_descriptor, read_file, unsafe_path_reason
 
 
 def _table(rows: list[list[str]]) -> list[dict[str, str]]:

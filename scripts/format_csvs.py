@@ -12,8 +12,7 @@ import sys
 from pathlib import Path
 
 from _maintenance import MaintenanceError, apply_changes, read_rows, render_rows
-from morocco_migration_2017.safe_read import PackageError, read_descriptor
-from morocco_migration_2017.table_schema import inspect_package
+from morocco_migration_2017.package import PackageError, inspect_package, read_descriptor
 
 
 def canonical_changes(root: Path) -> dict[Path, bytes]:

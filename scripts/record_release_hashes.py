@@ -17,8 +17,7 @@ import sys
 from pathlib import Path
 
 from _maintenance import atomic_write
-from morocco_migration_2017.safe_read import read_descriptor, read_file
-from morocco_migration_2017.table_schema import package_files
+from morocco_migration_2017.package import package_files, read_descriptor, read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORD = ROOT / "tests" / "fixtures" / "release-hashes.json"

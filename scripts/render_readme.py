@@ -16,7 +16,7 @@ from _maintenance import atomic_write
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "docs" / "_hooks"))  # the docs renderer lives beside the docs hook
-from morocco_migration_2017.table_schema import open_package  # noqa: E402
+from morocco_migration_2017.package import open_package  # noqa: E402
 from site_render import read_tables, statistics_table  # noqa: E402
 
 START, END = "<!-- statistics-table:start -->", "<!-- statistics-table:end -->"
@@ -27,7 +27,7 @@ def rendered(readme: str, root: Path) -> str:
         raise ValueError(f"README.md must hold exactly one {START} and one {END}")
     head, rest = readme.split(START)
     _, tail = rest.split(END)
-    resources = open_package(root)[2]
+    resources = open_package(root).resources
     return f"{head}{START}\n{statistics_table(read_tables(root, resources), None)}\n{END}{tail}"
 
 

@@ -12,9 +12,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from morocco_migration_2017.package import Resource, category_labels, read_file
 from morocco_migration_2017.presentation import format_period, format_value
-from morocco_migration_2017.safe_read import read_file
-from morocco_migration_2017.table_schema import Resource, category_labels
 from morocco_migration_2017.wording import BOUND_WORDS
 
 Record = dict[str, str]
