@@ -304,12 +304,28 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
 # honour; under the release's rules the same edits are differences, named above by class.
 COPY_RULES = {
     *(c[0] for c in CASES if c[0].startswith(("path-", "schema-path-up", "schema-inline", "declared-", "unknown-"))),
-    *(
-        "dialect-url profile-url package-schema-url resource-profile-url resource-schema-url table-schema-profile-url "
-        "table-left-out duplicate-resource-name text-resource catastrophic-pattern alternation-in-repeat two-unbounded-repeats "
-        "back-reference pattern-not-a-regex fields-not-a-list field-without-a-name constraints-left-out schema-is-an-array "
-        "primary-key-on-a-missing-field foreign-key-to-a-missing-table"
-    ).split(),
+    *[
+        "dialect-url",
+        "profile-url",
+        "package-schema-url",
+        "resource-profile-url",
+        "resource-schema-url",
+        "table-schema-profile-url",
+        "table-left-out",
+        "duplicate-resource-name",
+        "text-resource",
+        "catastrophic-pattern",
+        "alternation-in-repeat",
+        "two-unbounded-repeats",
+        "back-reference",
+        "pattern-not-a-regex",
+        "fields-not-a-list",
+        "field-without-a-name",
+        "constraints-left-out",
+        "schema-is-an-array",
+        "primary-key-on-a-missing-field",
+        "foreign-key-to-a-missing-table",
+    ],
 }
 
 

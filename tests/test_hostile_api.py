@@ -63,7 +63,8 @@ def test_a_report_that_cannot_be_written_exits_2(package_copy: Path) -> None:
         timeout=120,
     )
     assert closed.returncode == 2 and b"could not be written" in closed.stderr, closed.stderr
-    full = subprocess.run([*EXE, "validate", str(package_copy)], stdout=open("/dev/full", "wb"), stderr=subprocess.PIPE)
+    with open("/dev/full", "wb") as disk_full:
+        full = subprocess.run([*EXE, "validate", str(package_copy)], stdout=disk_full, stderr=subprocess.PIPE, timeout=120)
     assert full.returncode == 2 and b"could not be written" in full.stderr and b"Traceback" not in full.stderr
     piped = subprocess.run(
         ["bash", "-c", f"set -o pipefail; {sys.executable} -m morocco_migration_2017 validate {package_copy} | head -c 1"],
