@@ -1,9 +1,9 @@
-"""The package as read: one object that validate, load*, show, the exports and the docs share.
+"""The package as read, once: what validate, load*, show, the exports and the docs all take.
 
-open_package() reads a package that may be hostile: only regular files inside its root, within explicit limits,
-never a URL. Its files stage compares the copy's rules (Table Schemas, dialects, profiles) with those of the release
-installed with this module, checks each CSV's bytes and the snapshots' pins; then the tables are typed from the
-release's schemas. strict=True raises on the first problem; strict=False records them for validate.
+open_package() reads a package that may be hostile: only regular files inside its root, within limits, never a
+URL. Its files stage judges the copy by the rules (Table Schemas, dialects, profiles) of the release installed
+with this module, naming each difference; checks each CSV's bytes and the snapshot pins; then the tables are
+typed. strict=True raises on the first problem; strict=False records them for validate.
 """
 
 from __future__ import annotations
@@ -25,14 +25,12 @@ import pandas as pd
 from .problems import DataPackageError, PackageError, Problem
 
 DESCRIPTOR = "datapackage.json"
-TABLES = ("statistics", "statements", "indicators", "sources", "mentions", "cross_checks")
 MAX_FILE_BYTES = 64 * 2**20  # the largest data file; the snapshot is 2.6 kB, the CSVs a few kB
 MAX_JSON_BYTES = 4 * 2**20  # the largest descriptor or schema
 MAX_JSON_DEPTH = 32  # nesting of arrays and objects; ours reach 6
 PROFILES = "https://datapackage.org/profiles/2.0/"  # standard profiles are named by URL, never fetched
 # The type vocabulary, read by the loader, the pandera translator and the files stage: Table Schema type ->
-# (pandas dtype, the lexical form accepted, how an error words it). ASCII digits only: int() and float() also
-# take full-width and other scripts' digits, which no other tool reads.
+# (pandas dtype, the lexical form accepted, its words in an error). ASCII digits only, as every other tool reads.
 TYPES: dict[str, tuple[str, str | None, str | None]] = {
     "string": ("string", None, None),
     "integer": ("Int64", r"-?(0|[1-9][0-9]{0,17})", "a whole number in ASCII digits, no leading zero"),
@@ -40,16 +38,19 @@ TYPES: dict[str, tuple[str, str | None, str | None]] = {
     "date": ("datetime64[us]", r"[0-9]{4}-[0-9]{2}-[0-9]{2}", "a date written YYYY-MM-DD"),
 }
 CONSTRAINTS = ("required", "unique", "pattern", "enum", "minimum", "maximum", "minLength", "maxLength")
-# What the reader honours, and nothing else: a copy (under --rules copy) may state these or leave them out.
+# How the loader reads every table; a rule that would make Frictionless read otherwise is refused, not ignored.
+READS = {"scheme": "file", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "type": "table"}
 DIALECT = {"$schema": f"{PROFILES}tabledialect.json", "delimiter": ",", "lineTerminator": "\n", "quoteChar": '"'}
 DIALECT |= {"doubleQuote": True, "header": True}
-READS = {"scheme": "file", "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "type": "table"}
+DEFAULTS = {**READS, **DIALECT, "missingValues": [""]}
 DOCS = ("title", "description", "example", "examples", "categories")  # words, not rules
-_RESOURCE, _TABLE = f"{PROFILES}dataresource.json", f"{PROFILES}tableschema.json"
-_DEFAULTS = {"missingValues": [""], "encoding": "utf-8", "scheme": "file", "mediatype": "text/csv", **DIALECT}
-_PROFILE = "must be one of the standard Data Package v2 profiles or an inline object; nothing is fetched"
+TABLE_SCHEMA = f"{PROFILES}tableschema.json"
+FETCHED = "must be one of the standard Data Package v2 profiles or an inline object; nothing is fetched"
 _HERE = Path(__file__).resolve().parent
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def _files(file: str, message: str, **where: Any) -> Problem:
+    return Problem("files", file, message, **where)
 
 
 def default_root() -> Path:
@@ -62,9 +63,7 @@ def default_root() -> Path:
 
 def resolve_root(root: str | Path | None) -> Path:
     """A package folder, given as the folder or its datapackage.json; the release by default."""
-    if root is None:
-        return default_root()
-    path = Path(root)
+    path = Path(root) if root is not None else default_root()
     try:
         path = (path.parent if path.name == DESCRIPTOR else path).resolve()
         if path.is_dir():
@@ -84,58 +83,54 @@ def unsafe_path_reason(relpath: object) -> str | None:
         return "path must be a non-empty string"
     if is_url(relpath):
         return "path must be a file inside the package, not a URL"
-    if relpath.startswith(("/", "\\", "~")) or (len(relpath) > 1 and relpath[1] == ":"):
+    if relpath.startswith(("/", "\\", "~")) or relpath[1:2] == ":":
         return "path must be relative to datapackage.json, not absolute"
     return "path must not leave the package folder ('..')" if ".." in re.split(r"[/\\]", relpath) else None
 
 
 def read_file(root: Path, relpath: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file inside root; PackageError naming the file for anything else, OS errors too."""
-    reason = unsafe_path_reason(relpath)
-    if reason:
-        raise PackageError(f"{relpath}: {reason}")
+    why = unsafe_path_reason(relpath)
     try:
-        real = (root / relpath).resolve()
-        if not real.is_relative_to(root.resolve()):
-            raise PackageError(f"{relpath}: is a link to a file outside the package folder")
-        info = os.stat(real)
-        if not stat.S_ISREG(info.st_mode):
-            raise PackageError(f"{relpath}: not a regular file (a folder, FIFO or device)")
-        if info.st_size > limit:
-            raise PackageError(f"{relpath}: {info.st_size} bytes, more than the limit of {limit}")
-        # O_NONBLOCK: should the file be swapped for a FIFO after the check, opening it still cannot hang.
-        with os.fdopen(os.open(real, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise PackageError(f"{relpath}: not a regular file")
-            data = handle.read(limit + 1)
+        real = (root / relpath).resolve() if not why else root
+        why = why or ("is a link to a file outside the package folder" if not real.is_relative_to(root.resolve()) else None)
+        kind = None if why else os.stat(real)
+        why = why or ("not a regular file (a folder, FIFO or device)" if not stat.S_ISREG(kind.st_mode) else None)
+        why = why or (f"{kind.st_size} bytes, more than the limit of {limit}" if kind.st_size > limit else None)
+        if not why:  # O_NONBLOCK: a file swapped for a FIFO after the check still cannot hang the open
+            with os.fdopen(os.open(real, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+                regular, data = stat.S_ISREG(os.fstat(handle.fileno()).st_mode), handle.read(limit + 1)
+            why = (
+                "not a regular file"
+                if not regular
+                else f"more than the limit of {limit} bytes"
+                if len(data) > limit
+                else None
+            )
     except FileNotFoundError:
-        raise PackageError(f"{relpath}: no such file") from None
+        why = "no such file"
     except (OSError, ValueError, RuntimeError) as err:  # a loop of links, no permission, a NUL, a name too long
-        raise PackageError(f"{relpath}: cannot be read ({getattr(err, 'strerror', None) or err})") from None
-    if len(data) > limit:
-        raise PackageError(f"{relpath}: more than the limit of {limit} bytes")
+        why = f"cannot be read ({getattr(err, 'strerror', None) or err})"
+    if why:
+        raise PackageError(f"{relpath}: {why}")
     return data
 
 
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    if len(set(keys)) < len(keys):
-        raise PackageError(f"duplicate key {next(k for k in keys if keys.count(k) > 1)!r} in one object")
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    if len({key for key, _ in pairs}) < len(pairs):
+        raise ValueError(f"duplicate key {next(k for k, _ in pairs if [p[0] for p in pairs].count(k) > 1)!r} in one object")
     return dict(pairs)
 
 
 def read_json(root: Path, relpath: str) -> Any:
-    """A JSON file with bounded size and nesting and no duplicate keys; PackageError naming the file otherwise."""
+    """A JSON file with bounded size and nesting, and no duplicate keys; PackageError naming the file otherwise."""
+    data = read_file(root, relpath, MAX_JSON_BYTES)
     try:
-        text = read_file(root, relpath, MAX_JSON_BYTES).decode("utf-8")
-        steps = [1 if c in "[{" else -1 for c in _STRINGS.sub("", text) if c in "[]{}"]
+        text = data.decode("utf-8")
+        steps = [1 if c in "[{" else -1 for c in re.sub(r'"(?:[^"\\]|\\.)*"', "", text) if c in "[]{}"]
         if max(accumulate(steps), default=0) > MAX_JSON_DEPTH:
             raise PackageError(f"{relpath}: not a valid JSON file (nested more than {MAX_JSON_DEPTH} levels deep)")
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
-    except PackageError as err:
-        raise PackageError(
-            str(err) if str(err).startswith(relpath) else f"{relpath}: not a valid JSON file ({err})"
-        ) from None
+        return json.loads(text, object_pairs_hook=_unique_keys)
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise PackageError(f"{relpath}: not valid UTF-8 JSON ({str(err)[:200]})") from None
 
@@ -210,13 +205,12 @@ def backtracking_reason(pattern: str) -> str | None:
             if name in ("GROUPREF", "GROUPREF_EXISTS", "ASSERT", "ASSERT_NOT"):
                 return "back-references and look-arounds are not allowed"
             if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-                _, high, body = arg
-                unbounded += high == _parser.MAXREPEAT
-                if _parser.MAXREPEAT != high > 1000:
+                unbounded, many = unbounded + (arg[1] == _parser.MAXREPEAT), arg[1] > 1
+                if _parser.MAXREPEAT != arg[1] > 1000:
                     return "a repetition count above 1000"
-                if high > 1 and in_repeat:
+                if many and in_repeat:
                     return "a repetition inside a repetition can backtrack catastrophically"
-                stack.append((body, in_repeat or high > 1))
+                stack.append((arg[2], in_repeat or many))
             elif name == "BRANCH":
                 if in_repeat:
                     return "an alternation inside a repetition can backtrack catastrophically"
@@ -226,197 +220,136 @@ def backtracking_reason(pattern: str) -> str | None:
     return "more than one unbounded repetition" if unbounded > 1 else None
 
 
-def _entry_refusals(entry: dict[str, Any]) -> list[tuple[str, str | None]]:
-    """(key, why) for each rule of a copy's resource entry that the reader would not honour."""
-    found = [(key, unsafe_path_reason(entry.get(key))) for key in ("path", "schema")]
-    found += [(k, f"must be {v!r}, the only one read") for k, v in READS.items() if _lower(entry.get(k, v)) != v]
-    found += [(k, _PROFILE) for k in ("$schema", "profile") if isinstance(entry.get(k), str) and entry[k] != _RESOURCE]
-    ok = (*READS, *DOCS, "name", "path", "schema", "dialect", "$schema", "profile")
-    found += [(k, "is not honoured by the reader") for k in entry if k not in ok]
-    dialect = entry.get("dialect", {})
-    if not isinstance(dialect, dict):
-        return [*found, ("dialect", "must be an inline object; nothing is fetched")]
-    return found + [
-        (f"dialect.{k}", f"must be {DIALECT.get(k)!r}, the only one read") for k in dialect if dialect[k] != DIALECT.get(k)
-    ]
-
-
-def _schema_refusals(schema: Any) -> list[tuple[str, str | None]]:
-    """(field, why) for each rule of a copy's Table Schema that the reader would not honour."""
+def _refusals(schema: Any) -> list[tuple[str | None, str]]:
+    """(field, why) for each rule of a fork's Table Schema that the reader would not honour."""
     fields = schema.get("fields") if isinstance(schema, dict) else None
     if not isinstance(fields, list) or not all(isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields):
         return [("fields", "'fields' must be a list of objects with a name")]
     found = [("missingValues", "only an empty cell is missing")] if schema.get("missingValues", [""]) != [""] else []
-    found += [("$schema", _PROFILE)] if schema.get("$schema", _TABLE) != _TABLE else []
+    found += [("$schema", FETCHED)] if schema.get("$schema", TABLE_SCHEMA) != TABLE_SCHEMA else []
     for f in fields:
-        rules, name = f.get("constraints", {}), f["name"]
-        found += [(name, f"type must be one of {', '.join(TYPES)}")] if f.get("type", "string") not in TYPES else []
-        ok = (*DOCS, "name", "type", "format", "constraints", "x-pattern")
-        found += [(name, f"{k} is not honoured by the reader") for k in f if k not in ok]
+        rules, keys = f.get("constraints", {}), [k for k in f if k not in (*DOCS, "name", "type", "format", "constraints")]
+        found += [(f["name"], f"type must be one of {', '.join(TYPES)}")] if f.get("type", "string") not in TYPES else []
+        found += [(f["name"], f"{k} is not honoured by the reader") for k in keys if k != "x-pattern"]
         if not isinstance(rules, dict) or set(rules) - set(CONSTRAINTS):
-            found.append((name, f"constraints must be an object with keys among {', '.join(CONSTRAINTS)}"))
+            found.append((f["name"], f"constraints must be an object with keys among {', '.join(CONSTRAINTS)}"))
             continue
-        reasons = [backtracking_reason(p) if isinstance(p, str) else "must be a string" for p in patterns(f)]
-        found += [(name, f"pattern refused: {why}") for why in reasons if why]
+        reasons = [backtracking_reason(p) if isinstance(p, str) else "not a string" for p in patterns(f)]
+        found += [(f["name"], f"pattern refused: {why}") for why in reasons if why]
     return found
 
 
-def _lower(value: Any) -> str:
-    return str(value).lower().replace("_", "-").replace("utf8", "utf-8")
-
-
 def _plain(value: Any) -> Any:
-    """A rule without its documentation, its fields and resources by name (and their order)."""
+    """A rule without its documentation, with fields and resources keyed by name (and their order kept)."""
     if isinstance(value, list) and value and all(isinstance(v, dict) and isinstance(v.get("name"), str) for v in value):
-        return {"[" + v["name"] + "]": _plain(v) for v in value} | {" order": [v["name"] for v in value]}
+        return {f"[{v['name']}]": _plain(v) for v in value} | {" order": [v["name"] for v in value]}
     if not isinstance(value, dict):
         return value
     return {k: _plain(v) for k, v in value.items() if k not in DOCS and (k, v) != ("type", "string")}
 
 
 def differences(release: Any, copy: Any, at: str = "") -> list[tuple[str, str, Any]]:
-    """(JSON path, 'removed'/'added'/'changed', the release's value) for each rule the copy does not share; a rule
-    left out counts as its default."""
+    """(JSON path, how, the release's value) for each rule the copy does not share; a rule left out is its default."""
     if not (isinstance(release, dict) and isinstance(copy, dict)):
         return [] if release == copy and type(release) is type(copy) else [(at, "changed", release)]
-    found = []
+    found: list[tuple[str, str, Any]] = []
     for key in dict.fromkeys([*release, *copy]):
         where = f"{at}.{key}".lstrip(".").replace(".[", "[").replace(". ", " ")
-        was, now = (side.get(key, _DEFAULTS.get(key, differences)) for side in (release, copy))
+        was, now = (side.get(key, DEFAULTS.get(key, DOCS)) for side in (release, copy))
         if key == " order" and set(release.get(key, ())) != set(copy.get(key, ())):
             continue  # a field added or removed is named as such
-        if was is differences or now is differences:
-            found.append((where, "added" if was is differences else "removed", None if was is differences else was))
+        if DOCS in (was, now):
+            found.append((where, "added" if was is DOCS else "removed", None if was is DOCS else was))
         else:
             found += differences(was, now, where)
     return found
 
 
-def _rule_problems(root: Path, descriptor: dict[str, Any], release: Package) -> list[Problem]:
-    """Every difference between the copy's rules and the release's, naming the file and the JSON path."""
-    version, problems = release.descriptor.get("version"), []
-
-    def report(file: str, found: list[tuple[str, str, Any]]) -> None:
-        for where, how, was in found:
-            shown = "none" if was is None else json.dumps(was, ensure_ascii=False)
+def _judge(pkg: Package, descriptor: dict[str, Any], release: dict[str, Resource]) -> list[Problem]:
+    """Each difference of the copy's rules from the release's, naming file and JSON path, and the resources the
+    later stages read. The problems: those differences, or for a fork those of its descriptor and its own Table
+    Schemas screened (the differences of its schemas are kept in pkg.differences)."""
+    keep, problems, schemas = ("$schema", "profile", "resources"), [], {}
+    pairs = [(DESCRIPTOR, *({k: _plain(v) for k, v in d.items() if k in keep} for d in (descriptor, pkg.descriptor)))]
+    for name, resource in release.items():
+        file = resource.entry["schema"]
+        if any(e.get("name") == name and e.get("schema") == file for e in pkg.descriptor["resources"]):
+            try:  # a schema moved or removed is a difference of the descriptor
+                schemas[name] = read_json(pkg.root, file)
+                pairs.append((file, _plain(resource.schema), _plain(schemas[name])))
+            except PackageError as err:
+                problems.append(_files(file, str(err).removeprefix(f"{file}: ")))
+    for file, was, now in pairs:
+        for where, how, value in differences(was, now):
+            shown = "none" if value is None else json.dumps(value, ensure_ascii=False)
             shown = shown if len(shown) <= 120 else shown[:119] + "…"
-            problems.append(Problem("files", file, f"{where or 'the file'} {how} (release {version}: {shown})"))
-
-    keep = ("$schema", "profile", "resources")
-    rules = {k: _plain(v) for k, v in descriptor.items() if k in keep}
-    report(DESCRIPTOR, differences({k: _plain(v) for k, v in release.descriptor.items() if k in keep}, rules))
-    for name, resource in release.resources.items():
-        entry = next((e for e in descriptor["resources"] if e.get("name") == name), None)
-        if entry and entry.get("schema") == resource.entry["schema"]:
-            try:
-                copy = _plain(read_json(root, entry["schema"]))
-            except PackageError as err:
-                problems.append(Problem("files", entry["schema"], str(err).removeprefix(f"{entry['schema']}: ")))
-                continue
-            report(resource.entry["schema"], differences(_plain(resource.schema), copy))
+            found = _files(file, f"{where or 'the file'} {how} (release {descriptor.get('version')}: {shown})")
+            (pkg.differences if file != DESCRIPTOR and pkg.rules == "copy" else problems).append(found)
+    pkg.resources = dict(release)
+    for name, schema in schemas.items() if pkg.rules == "copy" else ():
+        file, found = release[name].entry["schema"], _refusals(schema)
+        problems += [_files(file, why, field=at) for at, why in found]
+        pkg.resources[name] = Resource(name, release[name].path, schema, release[name].entry) if not found else release[name]
     return problems
-
-
-def inspect_package(root: Path, descriptor: dict[str, Any]) -> tuple[dict[str, Resource], list[Problem]]:
-    """The package's own rules, screened for what the reader would not honour: its tables, and the problems."""
-    resources: dict[str, Resource] = {}
-    problems = [
-        Problem("files", DESCRIPTOR, f"{key}: {_PROFILE}", field=key)
-        for key in ("$schema", "profile")
-        if isinstance(descriptor.get(key), str) and descriptor[key] != f"{PROFILES}datapackage.json"
-    ]
-    for entry in descriptor["resources"]:
-        name, schema = entry.get("name"), {}
-        found = [
-            Problem("files", DESCRIPTOR, f"resource {name!r}: {key}: {why}", field=key.split(".")[0], value=entry.get(key))
-            for key, why in _entry_refusals(entry)
-            if why
-        ]
-        if not found and (not isinstance(name, str) or name in resources):
-            found = [Problem("files", DESCRIPTOR, "every resource needs a unique name", field="name", value=name)]
-        if not found:
-            try:
-                schema = read_json(root, entry["schema"])
-                found = [Problem("files", entry["schema"], why, field=field) for field, why in _schema_refusals(schema)]
-            except PackageError as err:
-                found = [Problem("files", entry["schema"], str(err).removeprefix(f"{entry['schema']}: "))]
-        problems += found
-        if not found:
-            resources[name] = Resource(name, entry["path"], schema, entry)
-    return resources, problems
 
 
 def check_csv(relpath: str, data: bytes) -> list[Problem]:
     """The byte rules Frictionless does not enforce: UTF-8 without BOM, LF, one final newline, commas."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return [
-            Problem("files", relpath, "file starts with a UTF-8 byte-order mark (BOM); save as UTF-8 without BOM", row=1)
-        ]
+        return [_files(relpath, "file starts with a UTF-8 byte-order mark (BOM); save as UTF-8 without BOM", row=1)]
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
         message = (
             f"not UTF-8, the encoding it declares (byte {data[err.start]:#04x} at offset {err.start}); re-save as UTF-8"
         )
-        return [Problem("files", relpath, message, row=data.count(b"\n", 0, err.start) + 1, field="encoding")]
+        return [_files(relpath, message, row=data.count(b"\n", 0, err.start) + 1, field="encoding")]
     found = [
         (b"\r" in data, "carriage return found (CRLF line endings?); use LF line endings only", data.find(b"\r")),
         (not data.endswith(b"\n"), "last line does not end with a newline (LF)", len(data)),
         (data.endswith(b"\n\n"), "blank line at the end of the file; remove it", len(data) - 1),
-        (
-            data[:1] != b"" and b"," not in data.split(b"\n", 1)[0],
-            "header is not comma-separated; the package's CSVs use commas",
-            0,
-        ),
+        (b"," not in data.split(b"\n", 1)[0] != b"", "header is not comma-separated; the package's CSVs use commas", 0),
     ]
-    return [Problem("files", relpath, message, row=data.count(b"\n", 0, at) + 1) for broken, message, at in found if broken]
+    return [_files(relpath, message, row=data.count(b"\n", 0, at) + 1) for broken, message, at in found if broken]
 
 
 def _package_problems(pkg: Package) -> list[Problem]:
-    """The descriptor's date and licences, and its snapshot pins: each pinned file read safely, hash and size."""
+    """The descriptor's date and licences, and the snapshot pins: each pinned file read safely, its hash and size."""
     problems, now = [], pd.Timestamp.now("UTC").tz_localize(None)
     try:
-        created = pkg.descriptor.get("created")
-        pkg.created = pd.Timestamp(dt.datetime.fromisoformat(created)) if created is not None else now
-        pkg.created = pkg.created.tz_convert(None) if pkg.created.tzinfo else pkg.created
-        if pkg.created > now:
-            problems.append(
-                Problem("files", DESCRIPTOR, "created must not be after the moment of validation", field="created")
-            )
-        pkg.created = pkg.created.normalize()
+        created = pd.Timestamp(dt.datetime.fromisoformat(pkg.descriptor["created"])) if "created" in pkg.descriptor else now
+        pkg.created = (created.tz_convert(None) if created.tzinfo else created).normalize()
+        problems += (
+            [_files(DESCRIPTOR, "created must not be after the moment of validation", field="created")]
+            if pkg.created > now
+            else []
+        )
     except (ValueError, TypeError):
-        problems.append(Problem("files", DESCRIPTOR, "created must be an ISO 8601 date-time", field="created"))
+        problems.append(_files(DESCRIPTOR, "created must be an ISO 8601 date-time", field="created"))
     licences = pkg.descriptor.get("licenses", [])
-    for licence in licences if isinstance(licences, list) else [licences]:
-        path = licence.get("path") if isinstance(licence, dict) else licence
+    for path in [
+        p.get("path") if isinstance(p, dict) else p for p in (licences if isinstance(licences, list) else [licences])
+    ]:
         if path is not None and not is_url(path) and not _inside(pkg.root, path):
-            message = "a licence's path must be a URL or a file inside the package"
-            problems.append(Problem("files", DESCRIPTOR, message, field="licenses", value=path))
+            problems.append(
+                _files(
+                    DESCRIPTOR, "a licence's path must be a URL or a file inside the package", field="licenses", value=path
+                )
+            )
     sources = pkg.descriptor.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
-        return [*problems, Problem("files", DESCRIPTOR, "sources must be a list of objects", field="sources")]
-    for number, source in enumerate(sources):
-        path = source.get("path")
-        if is_url(path):
-            continue  # where the report was published: a reference, never fetched
+        return [*problems, _files(DESCRIPTOR, "sources must be a list of objects", field="sources")]
+    for number, source in [(n, s) for n, s in enumerate(sources) if not is_url(s.get("path"))]:  # a URL: never fetched
         try:
-            data = read_file(pkg.root, path)
-            pkg.snapshots[path] = data.decode("utf-8")
+            data = read_file(pkg.root, source.get("path"))
+            pkg.snapshots[source["path"]] = data.decode("utf-8")
         except (PackageError, UnicodeDecodeError) as err:
-            problems.append(Problem("files", DESCRIPTOR, f"sources[{number}]: {err}", field="sources", value=path))
+            problems.append(_files(DESCRIPTOR, f"sources[{number}]: {err}", field="sources", value=source.get("path")))
             continue
-        pin = f"sha256:{hashlib.sha256(data).hexdigest()}"
-        if source.get("hash") != pin or source.get("bytes") != len(data):
+        if source.get("hash") != (pin := f"sha256:{hashlib.sha256(data).hexdigest()}") or source.get("bytes") != len(data):
             message = f"sources[{number}]: hash and bytes must be {pin} and {len(data)}, as the file is"
-            problems.append(Problem("files", path, message, field="hash", value=source.get("hash")))
+            problems.append(_files(source["path"], message, field="hash", value=source.get("hash")))
     return problems
-
-
-def package_files(descriptor: dict[str, Any]) -> list[str]:
-    """Every file of the package, relative to its root: descriptor, data, schemas and pinned snapshots."""
-    named = [entry.get(key) for entry in descriptor["resources"] for key in ("path", "schema")]
-    named += [source.get("path") for source in descriptor.get("sources", []) if isinstance(source, dict)]
-    return [DESCRIPTOR, *dict.fromkeys(path for path in named if unsafe_path_reason(path) is None)]
 
 
 def _inside(root: Path, path: Any) -> bool:
@@ -426,36 +359,41 @@ def _inside(root: Path, path: Any) -> bool:
         return False
 
 
+def package_files(descriptor: dict[str, Any]) -> list[str]:
+    """Every file of the package, relative to its root: descriptor, data, schemas and pinned snapshots."""
+    named = [entry.get(key) for entry in descriptor["resources"] for key in ("path", "schema")]
+    named += [source.get("path") for source in descriptor.get("sources", []) if isinstance(source, dict)]
+    return [DESCRIPTOR, *dict.fromkeys(path for path in named if unsafe_path_reason(path) is None)]
+
+
 def typed_column(resource: Resource, column: pd.Series, field: dict[str, Any]) -> pd.Series:
     """One column typed from its field, or DataPackageError naming the first cell that does not fit."""
-    kind, enum, present = field.get("type", "string"), constraints(field).get("enum"), column.notna()
-
-    def refuse(bad: pd.Series, message: str) -> None:
-        if bad.any():
-            at = bad.idxmax()
-            raise DataPackageError(
-                Problem("load", resource.path, message, row=int(at) + 2, field=column.name, value=column[at])
-            )
-
+    (dtype, syntax, words), enum, present = (
+        TYPES[field.get("type", "string")],
+        constraints(field).get("enum"),
+        column.notna(),
+    )
     if enum is not None:
-        refuse(present & ~column.isin(enum), f"must be one of {', '.join(map(str, enum))}")
-        return column.astype(pd.CategoricalDtype(categories=enum))
-    dtype, syntax, words = TYPES[kind]
-    if syntax is None:
+        bad, message, typed = present & ~column.isin(enum), f"must be one of {', '.join(map(str, enum))}", None
+    elif syntax is None:
         return column.astype(dtype)
-    refuse(present & ~column.str.fullmatch(syntax).fillna(False).astype(bool), f"must be {words}")
-    if kind == "date":
-        typed = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce").astype(dtype)
-        refuse(present & typed.isna(), "must be a date that exists")
-        return typed
-    return pd.to_numeric(column).astype(dtype)
+    else:
+        bad, message, typed = present & ~column.str.fullmatch(syntax).fillna(False).astype(bool), f"must be {words}", None
+        if not bad.any() and dtype.startswith("datetime"):
+            typed = pd.to_datetime(column, format="%Y-%m-%d", errors="coerce").astype(dtype)
+            bad, message = present & typed.isna(), "must be a date that exists"
+    if bad.any():
+        at = bad.idxmax()
+        raise DataPackageError(Problem("load", resource.path, message, row=int(at) + 2, field=column.name, value=column[at]))
+    if enum is not None:
+        return column.astype(pd.CategoricalDtype(categories=enum))
+    return typed if typed is not None else pd.to_numeric(column).astype(dtype)
 
 
 def typed_table(resource: Resource, data: bytes) -> pd.DataFrame:
     """A CSV's bytes as a frame typed from its schema; row i is spreadsheet row i + 2. Only an empty cell is missing."""
     try:
-        options = {"dtype": str, "keep_default_na": False, "na_values": [""], "skip_blank_lines": False}
-        raw = pd.read_csv(io.BytesIO(data), encoding="utf-8", sep=",", **options)
+        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
     except (ValueError, UnicodeDecodeError) as err:
         raise DataPackageError(Problem("load", resource.path, f"cannot be read as CSV: {str(err)[:200]}")) from None
     if list(raw.columns) != resource.field_names:
@@ -466,7 +404,7 @@ def typed_table(resource: Resource, data: bytes) -> pd.DataFrame:
 
 @dataclass
 class Package:
-    """A package read once: its descriptor, tables with their schemas, bytes, snapshots, typed frames and date."""
+    """A package read once: descriptor, tables with their schemas, bytes, snapshots, typed frames, date, problems."""
 
     root: Path
     descriptor: dict[str, Any]
@@ -476,8 +414,8 @@ class Package:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     created: pd.Timestamp | None = None
     problems: list[Problem] = field(default_factory=list)
-    rules: str = "release"  # whose rules judged it: the release's, or the copy's own (for a fork)
-    differences: list[Problem] = field(default_factory=list)  # the copy's rules against the release's
+    rules: str = "release"  # whose rules judge it: the release's, or (for a fork) the copy's own
+    differences: list[Problem] = field(default_factory=list)  # of the copy's rules from the release's
 
     def path_of(self, table: str) -> str:
         return self.resources[table].path
@@ -499,52 +437,45 @@ class Package:
         return problems
 
 
-def _release() -> Package:
-    """The release installed with this module, whose rules judge every copy."""
-    release = Package(default_root(), read_descriptor(default_root()))
-    release.resources, problems = inspect_package(release.root, release.descriptor)
-    if problems:
-        raise PackageError(f"{release.root}: the installed release breaks its own rules; reinstall it")
-    return release
+def release_rules() -> tuple[dict[str, Any], dict[str, Resource]]:
+    """The descriptor and tables of the release installed with this module, whose rules judge every copy."""
+    descriptor = read_descriptor(root := default_root())
+    return descriptor, {
+        e["name"]: Resource(e["name"], e["path"], read_json(root, e["schema"]), e) for e in descriptor["resources"]
+    }
 
 
 def files_stage(pkg: Package) -> list[Problem]:
-    """The copy's rules against the release's (or screened, for a fork), then each CSV's bytes and the pins."""
-    pkg.resources, problems = inspect_package(pkg.root, pkg.descriptor)
-    if pkg.root != default_root():
-        release = _release()
-        pkg.differences = _rule_problems(pkg.root, pkg.descriptor, release)
-        if pkg.rules != "copy":
-            problems, pkg.resources = list(pkg.differences), release.resources
-    named = [entry.get("name") for entry in pkg.descriptor["resources"]]
-    problems += [Problem("files", DESCRIPTOR, f"resource {t!r} is missing") for t in TABLES if t not in named]
+    """The copy's rules against the release's (or a fork's own, screened), then each CSV's bytes and the pins."""
+    descriptor, release = release_rules()
+    problems = [] if pkg.root == default_root() else _judge(pkg, descriptor, release)
+    pkg.resources = pkg.resources or release
     for name, resource in pkg.resources.items():
         try:
             pkg.files[name] = read_file(pkg.root, resource.path)
             problems += check_csv(resource.path, pkg.files[name])
         except PackageError as err:
-            problems.append(Problem("files", resource.path, str(err).removeprefix(f"{resource.path}: ")))
+            problems.append(_files(resource.path, str(err).removeprefix(f"{resource.path}: ")))
     return problems + _package_problems(pkg)
 
 
 def open_package(
     root: str | Path | None = None, *, strict: bool = True, rules: str = "release", validate: bool = False
 ) -> Package:
-    """The package at root (the release by default), read once, judged by the release's rules (rules="copy":
-    by its own, for a fork). strict: DataPackageError with the first problem, typed tables, and with validate=True
-    the pandera schemas too; else problems recorded, tables left to validate. PackageError without a descriptor."""
+    """The package at root (the release by default), read once and judged by the release's rules (rules="copy": by
+    its own, for a fork). strict: DataPackageError with the first problem, tables typed (validate=True: and checked
+    by the pandera schemas); else problems recorded, tables left to validate. PackageError without a descriptor."""
     if rules not in ("release", "copy"):
         raise ValueError(f"rules must be 'release' or 'copy', not {rules!r}")
     pkg = Package(resolve_root(root), {}, rules=rules)
     pkg.descriptor = read_descriptor(pkg.root)
     pkg.problems = files_stage(pkg)
-    if strict:
-        for problem in pkg.problems or pkg.type_tables():
-            raise DataPackageError(problem)
-        if validate:
-            from .pandera_schemas import pandera_problems
+    for problem in (pkg.problems or pkg.type_tables())[:1] if strict else ():
+        raise DataPackageError(problem)
+    if strict and validate:
+        from .pandera_schemas import pandera_problems
 
-            for name, resource in pkg.resources.items():
-                for problem in pandera_problems(resource, pkg.tables[name]):
-                    raise DataPackageError(problem)
+        for name, resource in pkg.resources.items():
+            for problem in pandera_problems(resource, pkg.tables[name]):
+                raise DataPackageError(problem)
     return pkg
