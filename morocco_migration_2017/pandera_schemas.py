@@ -40,13 +40,14 @@ _BUILT_IN = {
 }
 
 
-def column_for(field: dict[str, Any]) -> pa.Column:
+def column_for(field: dict[str, Any], after_frictionless: bool = False) -> pa.Column:
     """One Table Schema field as a pandera Column over its typed values: dtype, required, unique, constraints.
-    The files stage has refused every type and constraint that has no translation."""
-    rules, enum = constraints(field), constraints(field).get("enum")
+    The files stage has refused every type and constraint that has no translation. after_frictionless: only what
+    Frictionless has not checked on the same cells (the dtype, and x-pattern), for validate."""
+    rules, enum = {} if after_frictionless else constraints(field), constraints(field).get("enum")
     checks = [
         pa.Check(lambda s, p=p: s.str.fullmatch(p).astype(bool), name="pattern", error=f"pattern: must match {p}")
-        for p in patterns(field)
+        for p in (patterns({"x-pattern": field.get("x-pattern")}) if after_frictionless else patterns(field))
     ]
     for name, value in rules.items():
         if name in _TRANSLATIONS:
@@ -75,13 +76,13 @@ def _ordered(first: str, second: str, strict: bool) -> pa.Check:
     return pa.Check(holds, name=rule_name(first, second, strict), error=rule_name(first, second, strict))
 
 
-def schema_for(resource: Resource) -> pa.DataFrameSchema:
+def schema_for(resource: Resource, after_frictionless: bool = False) -> pa.DataFrameSchema:
     """The pandera schema of one table's typed frame, derived from its Table Schema, plus its row rules."""
     key = resource.primary_key
     return pa.DataFrameSchema(
-        {field["name"]: column_for(field) for field in resource.fields},
+        {field["name"]: column_for(field, after_frictionless) for field in resource.fields},
         checks=[_ordered(*rule[1:]) for rule in ROW_RULES if rule[0] == resource.name],
-        unique=key if len(key) > 1 else None,
+        unique=key if len(key) > 1 and not after_frictionless else None,
         strict=True,
         ordered=True,
         name=resource.name,
@@ -96,9 +97,9 @@ def schema(name: str = "statistics", root: str | Path | None = None) -> pa.DataF
     return schema_for(resources[name])
 
 
-def pandera_problems(resource: Resource, frame: pd.DataFrame) -> Iterator[Problem]:
+def pandera_problems(resource: Resource, frame: pd.DataFrame, after_frictionless: bool = False) -> Iterator[Problem]:
     """Every failure of the table's pandera schema on its typed frame, located by spreadsheet row, one at a time."""
-    schema = schema_for(resource)
+    schema = schema_for(resource, after_frictionless)
     errors_of = {(name, c.name): c.error for name, column in schema.columns.items() for c in column.checks}
     rules = {rule_name(*r[1:]): r[2] for r in ROW_RULES}  # a row rule is reported at its second field
     try:

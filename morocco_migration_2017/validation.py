@@ -103,7 +103,7 @@ def pandera_stage(pkg: Package, report: Report) -> None:
     report.add(replace(problem, check="pandera") for problem in pkg.type_tables())  # a cell pandas reads otherwise
     for name, resource in pkg.resources.items():
         if name in pkg.tables:
-            report.add(pandera_problems(resource, pkg.tables[name]))
+            report.add(pandera_problems(resource, pkg.tables[name], after_frictionless=True))
 
 
 def provenance_stage(pkg: Package, report: Report) -> None:
