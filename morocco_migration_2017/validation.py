@@ -160,7 +160,8 @@ def _timed(report: Report, name: str, timeout: float, run: Callable[[], Any]) ->
             return run()
     except _OutOfTime:
         message = f"did not finish within {timeout:g} s (a schema pattern that backtracks, or a file too large?)"
-        report.add([Problem(name, DESCRIPTOR, message)])
+        report.problems.append(Problem(name, DESCRIPTOR, message))  # shown even beyond the cap
+        report.problem_count, report.counted_all = report.problem_count + 1, False
     finally:
         report.seconds[name] = round(time.perf_counter() - started, 4)
 

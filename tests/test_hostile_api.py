@@ -159,6 +159,8 @@ def test_load_refuses_a_path_out_of_the_package(package_copy: Path) -> None:
     edit_descriptor(package_copy, lambda d: resource(d, "indicators").update(path="../../etc/passwd"))
     with pytest.raises(mm.DataPackageError, match=r"resources\[indicators\]\.path changed"):
         mm.load("indicators", package_copy)
+    restore = {"path": "data/indicators.csv"}
+    edit_descriptor(package_copy, lambda d: (resource(d, "indicators").update(restore), d["sources"][1].update(path="../x")))
     with pytest.raises(mm.DataPackageError, match="leave the package"):
         mm.open_package(package_copy, rules="copy")
 
