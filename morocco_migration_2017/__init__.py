@@ -5,36 +5,58 @@
 >>> flat = mm.load_flat()             # each statistic with its claimant, date, indicator and unit
 >>> tables = mm.load_all()            # every table, by name
 >>> mm.schema("statistics").validate(statistics)   # the pandera schema derived from the Table Schema
+
+Each call opens the package once (open_package); none imports frictionless, nor pandera unless asked.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from .package import default_root, open_package, read_descriptor
 from .problems import DataPackageError, PackageError
 
-_LAZY = {  # imported only when asked: load() must not pay for pandera, nor import for pandas
-    "load": "loader",
-    "load_all": "loader",
-    "load_flat": "loader",
-    "table_names": "loader",
-    "open_package": "package",
-    "default_root": "package",
-    "schema": "pandera_schemas",
-    "export": "export",
-}
+
+def table_names(root: str | Path | None = None) -> list[str]:
+    """Names of the tables, in the order of datapackage.json."""
+    return list(open_package(root).resources)
+
+
+def load_all(root: str | Path | None = None, *, validate: bool = False) -> dict[str, Any]:
+    """Every table, by name, typed from its Table Schema. validate=True also runs the pandera schemas."""
+    return open_package(root, validate=validate).tables
+
+
+def load(name: str = "statistics", root: str | Path | None = None, *, validate: bool = False) -> Any:
+    """One table, typed from its Table Schema."""
+    tables = load_all(root, validate=validate)
+    if name not in tables:
+        raise KeyError(f"no table {name!r}; the tables are: {', '.join(tables)}")
+    return tables[name]
+
+
+def load_flat(root: str | Path | None = None, *, validate: bool = False) -> Any:
+    """The statistics, each row self-contained: the statement's claimant and date, the indicator's label and unit."""
+    tables, names = (
+        load_all(root, validate=validate),
+        {"inferred_fields": "statement_inferred_fields", "notes": "statement_notes"},
+    )
+    flat = tables["statistics"].merge(
+        tables["statements"].rename(columns=names), on="statement_id", how="left", validate="many_to_one"
+    )
+    return flat.merge(tables["indicators"], on="indicator_id", how="left", validate="many_to_one")
 
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":  # the version lives in datapackage.json (hatchling reads it from there too)
-        from .package import default_root, read_descriptor
-
         return str(read_descriptor(default_root())["version"])
-    if name in _LAZY:
+    if name in ("schema", "export"):  # pandera, and the [export] extra, only when asked
         from importlib import import_module
 
-        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        return getattr(import_module(f".{'pandera_schemas' if name == 'schema' else name}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["DataPackageError", "PackageError", "__version__", *_LAZY]
+__all__ = ["DataPackageError", "PackageError", "__version__", "default_root", "export", "load", "load_all", "load_flat"]
+__all__ += ["open_package", "schema", "table_names"]

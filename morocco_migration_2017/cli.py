@@ -75,7 +75,7 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
 
 
 def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
-    from .loader import load_flat
+    from . import load_flat
     from .presentation import format_period, format_value
 
     lines = []

@@ -26,7 +26,6 @@ USER_MODULES = {
     "__main__",
     "cli",
     "export",
-    "loader",
     "numbers",
     "package",
     "pandera_schemas",
