@@ -286,9 +286,9 @@ def _judge(pkg: Package, descriptor: dict[str, Any], release: dict[str, Resource
             found = _files(file, f"{where or 'the file'} {how} (release {descriptor.get('version')}: {shown})")
             (pkg.differences if file != DESCRIPTOR and pkg.rules == "copy" else problems).append(found)
     pkg.resources = dict(release)
-    for name, schema in schemas.items() if pkg.rules == "copy" else ():
-        file, found = release[name].entry["schema"], _refusals(schema)
-        problems += [_files(file, why, field=at) for at, why in found]
+    for name, schema in schemas.items():  # the copy's own words; its rules are the release's, or screened
+        found = _refusals(schema) if pkg.rules == "copy" else []
+        problems += [_files(release[name].entry["schema"], why, field=at) for at, why in found]
         pkg.resources[name] = Resource(name, release[name].path, schema, release[name].entry) if not found else release[name]
     return problems
 
