@@ -227,6 +227,12 @@ def _refusals(schema: Any) -> list[tuple[str | None, str]]:
         return [("fields", "'fields' must be a list of objects with a name")]
     found = [("missingValues", "only an empty cell is missing")] if schema.get("missingValues", [""]) != [""] else []
     found += [("$schema", FETCHED)] if schema.get("$schema", TABLE_SCHEMA) != TABLE_SCHEMA else []
+    key = schema.get("primaryKey", [])
+    key = [key] if isinstance(key, str) else key if isinstance(key, list) else [None]
+    names, fks = [f["name"] for f in fields], schema.get("foreignKeys", [])
+    shaped = isinstance(fks, list) and all(isinstance(k, dict) and isinstance(k.get("reference"), dict) for k in fks)
+    found += [] if shaped else [("foreignKeys", "must be a list of objects, each with a reference")]
+    found += [] if all(k in names for k in key) else [("primaryKey", "must name fields of the schema")]
     for f in fields:
         rules, keys = f.get("constraints", {}), [k for k in f if k not in (*DOCS, "name", "type", "format", "constraints")]
         found += [(f["name"], f"type must be one of {', '.join(TYPES)}")] if f.get("type", "string") not in TYPES else []
@@ -234,9 +240,22 @@ def _refusals(schema: Any) -> list[tuple[str | None, str]]:
         if not isinstance(rules, dict) or set(rules) - set(CONSTRAINTS):
             found.append((f["name"], f"constraints must be an object with keys among {', '.join(CONSTRAINTS)}"))
             continue
+        shapes = {"enum": list, "required": bool, "unique": bool, "minLength": int, "maxLength": int} | {
+            bound: (str if f.get("type") == "date" else (int, float)) for bound in ("minimum", "maximum")
+        }
+        wrong = [k for k, v in rules.items() if k in shapes and not (isinstance(v, shapes[k]) and _readable(v))]
+        found += [(f["name"], f"constraints.{k} is not a {k} the reader can read") for k in wrong]
         reasons = [backtracking_reason(p) if isinstance(p, str) else "not a string" for p in patterns(f)]
         found += [(f["name"], f"pattern refused: {why}") for why in reasons if why]
     return found
+
+
+def _readable(value: Any) -> bool:
+    """A constraint's value as the loader and pandera read it: a date is an ISO date that exists."""
+    try:
+        return not isinstance(value, str) or dt.date.fromisoformat(value) is not None
+    except ValueError:
+        return False
 
 
 def _plain(value: Any) -> Any:
@@ -318,10 +337,11 @@ def _package_problems(pkg: Package) -> list[Problem]:
     problems, now = [], pd.Timestamp.now("UTC").tz_localize(None)
     try:
         created = pd.Timestamp(dt.datetime.fromisoformat(pkg.descriptor["created"])) if "created" in pkg.descriptor else now
-        pkg.created = (created.tz_convert(None) if created.tzinfo else created).normalize()
+        created = created.tz_convert(None) if created.tzinfo else created
+        pkg.created = created.normalize()
         problems += (
             [_files(DESCRIPTOR, "created must not be after the moment of validation", field="created")]
-            if pkg.created > now
+            if created > now
             else []
         )
     except (ValueError, TypeError):

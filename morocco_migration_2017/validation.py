@@ -79,6 +79,8 @@ def frictionless_stage(pkg: Package, report: Report) -> None:
         checked = Frictionless.from_descriptor(inline, basepath=str(pkg.root)).validate(limit_errors=report.max_problems + 1)
     except FrictionlessException as err:  # a descriptor Frictionless cannot even start on
         return report.add([Problem("frictionless", DESCRIPTOR, str(err).removeprefix(f"[{err.error.type}] "))])
+    except (TypeError, ValueError, KeyError, AttributeError) as err:  # a fork's schema of a shape it does not expect
+        return report.add([Problem("frictionless", DESCRIPTOR, f"Frictionless cannot read this package ({err})")])
     paths = {name: resource.path for name, resource in pkg.resources.items()}
     found = [(DESCRIPTOR, e) for e in checked.errors] + [
         (paths.get(t.name, t.place), e) for t in checked.tasks for e in t.errors

@@ -271,7 +271,7 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("sources-not-a-list", descriptor(lambda d: d.update(sources="x")), 1, "files", DP, None, "sources", "list of objects"),
     ("snapshot-pin-without-hash", descriptor(lambda d: d["sources"][1].pop("hash")), 1, "files", SNAP, None, "hash", "hash and bytes must be"),
     ("columns-reordered", lambda r: edit_rows(r, "indicators", lambda t: [[row[1], row[0], *row[2:]] for row in t]), 1, "frictionless", IND, None, None, "label"),
-    ("primary-key-on-a-missing-field", schema_edit("indicators", lambda s: s.update(primaryKey=["nope"])), 1, "frictionless", DP, None, None, "primary"),
+    ("primary-key-on-a-missing-field", schema_edit("indicators", lambda s: s.update(primaryKey=["nope"])), 1, "files", "schemas/indicators.schema.json", None, "primaryKey", "must name fields"),
     ("foreign-key-to-a-missing-table", schema_edit("statistics", lambda s: s["foreignKeys"][0]["reference"].update(resource="nope")), 1, "frictionless", STATS, None, None, "foreign"),
     # a copy brings its own rules: each difference from the release's is named, file and JSON path
     ("primary-key-removed", schema_edit("statistics", lambda s: s.pop("primaryKey")), 1, "files", "schemas/statistics.schema.json", None, None, 'primaryKey removed (release 2.0.0: ["statistic_id"])'),

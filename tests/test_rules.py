@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 import morocco_migration_2017 as mm
 from edits import ROOT, copy_package, edit_descriptor, edit_rows, resource
 from morocco_migration_2017.cli import main
+from morocco_migration_2017.package import CONSTRAINTS
 from morocco_migration_2017.validation import validate_package
 
 SNAP = "data/sources/northafricapost-20703.txt"
@@ -105,6 +106,7 @@ def _schema(table: str, change: Callable[[dict[str, Any]], Any]) -> Callable[[Pa
     return run
 
 
+JSON = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=4), st.lists(st.integers(0, 3), max_size=2))
 TABLE = st.sampled_from(["statistics", "statements", "indicators", "sources", "mentions", "cross_checks"])
 DIALECT = st.sampled_from(
     [
@@ -159,6 +161,12 @@ WEAKENED = st.one_of(
             ),
         )
     ),
+    st.tuples(TABLE, st.integers(0, 20), st.sampled_from(CONSTRAINTS), JSON).map(
+        lambda t: _schema(
+            t[0], lambda s: s["fields"][t[1] % len(s["fields"])].setdefault("constraints", {}).update({t[2]: t[3]})
+        )
+    ),
+    st.tuples(TABLE, JSON).map(lambda t: _schema(t[0], lambda s: s.update(primaryKey=t[1]))),
     st.tuples(
         TABLE, st.sampled_from([{"$schema": "https://example.test/s.json"}, {"fields": []}, {"fieldsMatch": "subset"}])
     ).map(lambda t: _schema(t[0], lambda s: s.update(t[1]))),
@@ -171,7 +179,7 @@ def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @settings(
-    max_examples=60,
+    max_examples=80,
     deadline=None,
     derandomize=True,
     phases=[Phase.explicit, Phase.generate],
