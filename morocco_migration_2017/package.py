@@ -334,23 +334,22 @@ def check_csv(relpath: str, data: bytes) -> list[Problem]:
 
 def _package_problems(pkg: Package) -> list[Problem]:
     """The descriptor's date and licences, and the snapshot pins: each pinned file read safely, its hash and size."""
-    problems, now = [], pd.Timestamp.now("UTC").tz_localize(None)
+    problems, now, licences = [], pd.Timestamp.now("UTC").tz_localize(None), pkg.descriptor.get("licenses", [])
     try:
         created = pd.Timestamp(dt.datetime.fromisoformat(pkg.descriptor["created"])) if "created" in pkg.descriptor else now
-        created = created.tz_convert(None) if created.tzinfo else created
-        pkg.created = created.normalize()
-        problems += (
-            [_files(DESCRIPTOR, "created must not be after the moment of validation", field="created")]
-            if created > now
-            else []
+        created, late = (
+            created.tz_convert(None) if created.tzinfo else created,
+            "created must not be after the moment of validation",
         )
+        pkg.created, problems = created.normalize(), [_files(DESCRIPTOR, late, field="created")] if created > now else []
     except (ValueError, TypeError):
         problems.append(_files(DESCRIPTOR, "created must be an ISO 8601 date-time", field="created"))
-    licences = pkg.descriptor.get("licenses", [])
     for path in [
         p.get("path") if isinstance(p, dict) else p for p in (licences if isinstance(licences, list) else [licences])
     ]:
-        if path is not None and not is_url(path) and not _inside(pkg.root, path):
+        try:  # a URL is where the licence is published, never fetched
+            path is None or is_url(path) or read_file(pkg.root, path)
+        except PackageError:
             problems.append(
                 _files(
                     DESCRIPTOR, "a licence's path must be a URL or a file inside the package", field="licenses", value=path
@@ -370,13 +369,6 @@ def _package_problems(pkg: Package) -> list[Problem]:
             message = f"sources[{number}]: hash and bytes must be {pin} and {len(data)}, as the file is"
             problems.append(_files(source["path"], message, field="hash", value=source.get("hash")))
     return problems
-
-
-def _inside(root: Path, path: Any) -> bool:
-    try:
-        return read_file(root, path) is not None
-    except PackageError:
-        return False
 
 
 def package_files(descriptor: dict[str, Any]) -> list[str]:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from test_hostile import schema_edit
 
 import morocco_migration_2017 as mm
 from edits import ROOT, copy_package, edit_descriptor, edit_rows, resource
@@ -96,16 +97,6 @@ def test_a_fork_may_weaken_its_schema_but_provenance_then_stands_aside(
 
 # Weakened rules, generated: each is a difference from the release, so validate refuses it in the files stage and
 # load refuses it too; under --rules copy the fork's screening and load agree.
-def _schema(table: str, change: Callable[[dict[str, Any]], Any]) -> Callable[[Path], None]:
-    def run(root: Path) -> None:
-        path = root / "schemas" / f"{table}.schema.json"
-        data = json.loads(path.read_text(encoding="utf-8"))
-        change(data)
-        path.write_text(json.dumps(data), encoding="utf-8")
-
-    return run
-
-
 JSON = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=4), st.lists(st.integers(0, 3), max_size=2))
 TABLE = st.sampled_from(["statistics", "statements", "indicators", "sources", "mentions", "cross_checks"])
 DIALECT = st.sampled_from(
@@ -140,12 +131,12 @@ WEAKENED = st.one_of(
     st.tuples(TABLE, RESOURCE).map(lambda t: lambda r: edit_descriptor(r, lambda d: resource(d, t[0]).update([t[1]]))),
     st.tuples(
         TABLE, st.lists(st.sampled_from(["", "NA", "-", "null", "0"]), min_size=1, max_size=3).filter(lambda v: v != [""])
-    ).map(lambda t: _schema(t[0], lambda s: s.update(missingValues=t[1]))),
+    ).map(lambda t: schema_edit(t[0], lambda s: s.update(missingValues=t[1]))),
     st.tuples(TABLE, st.sampled_from(["primaryKey", "foreignKeys", "uniqueKeys"])).map(
-        lambda t: _schema(t[0], lambda s: s.pop(t[1], None) or s.update(primaryKey=[]))
+        lambda t: schema_edit(t[0], lambda s: s.pop(t[1], None) or s.update(primaryKey=[]))
     ),
     st.tuples(TABLE, st.integers(0, 20), st.sampled_from(["required", "unique", "pattern", "enum", "minimum"])).map(
-        lambda t: _schema(
+        lambda t: schema_edit(
             t[0],
             lambda s: [
                 f.setdefault("constraints", {}).pop(t[2], None) or f["constraints"].update(maxLength=10**6)
@@ -154,7 +145,7 @@ WEAKENED = st.one_of(
         )
     ),
     st.tuples(TABLE, st.integers(0, 20), st.sampled_from(["integer", "number", "date", "boolean", "any"])).map(
-        lambda t: _schema(
+        lambda t: schema_edit(
             t[0],
             lambda s: s["fields"][t[1] % len(s["fields"])].update(
                 type=t[2] if s["fields"][t[1] % len(s["fields"])].get("type") != t[2] else "year"
@@ -162,14 +153,14 @@ WEAKENED = st.one_of(
         )
     ),
     st.tuples(TABLE, st.integers(0, 20), st.sampled_from(CONSTRAINTS), JSON).map(
-        lambda t: _schema(
+        lambda t: schema_edit(
             t[0], lambda s: s["fields"][t[1] % len(s["fields"])].setdefault("constraints", {}).update({t[2]: t[3]})
         )
     ),
-    st.tuples(TABLE, JSON).map(lambda t: _schema(t[0], lambda s: s.update(primaryKey=t[1]))),
+    st.tuples(TABLE, JSON).map(lambda t: schema_edit(t[0], lambda s: s.update(primaryKey=t[1]))),
     st.tuples(
         TABLE, st.sampled_from([{"$schema": "https://example.test/s.json"}, {"fields": []}, {"fieldsMatch": "subset"}])
-    ).map(lambda t: _schema(t[0], lambda s: s.update(t[1]))),
+    ).map(lambda t: schema_edit(t[0], lambda s: s.update(t[1]))),
 )
 
 
