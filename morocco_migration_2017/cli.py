@@ -26,14 +26,20 @@ def _positive(kind: type) -> Any:
     return read
 
 
+class _Version(argparse.Action):  # the version is read from datapackage.json only when asked
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from . import __version__
+
+        parser.exit(message=f"{parser.prog} {__version__}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    from . import __version__
     from .validation import MAX_PROBLEMS, STAGE_SECONDS
 
     parser = argparse.ArgumentParser(prog="morocco-migration-2017")
     parser.description = "Validate, inspect and export the morocco-migration-2017 data package."
     parser.epilog = "Exit status: 0 sound, 1 problems found, 2 usage error or unreadable package."
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("validate", help="run every check; one line per problem")
     check.description = "Check the files by the release's rules, then Frictionless, pandera and provenance."

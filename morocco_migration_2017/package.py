@@ -449,9 +449,11 @@ class Package:
         return problems
 
 
-def release_rules() -> tuple[dict[str, Any], dict[str, Resource]]:
-    """The descriptor and tables of the release installed with this module, whose rules judge every copy."""
-    descriptor = read_descriptor(root := default_root())
+def release_rules(descriptor: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Resource]]:
+    """The descriptor (read unless given) and tables of the release installed with this module, whose rules judge
+    every copy."""
+    root = default_root()
+    descriptor = descriptor or read_descriptor(root)
     return descriptor, {
         e["name"]: Resource(e["name"], e["path"], read_json(root, e["schema"]), e) for e in descriptor["resources"]
     }
@@ -459,8 +461,9 @@ def release_rules() -> tuple[dict[str, Any], dict[str, Resource]]:
 
 def files_stage(pkg: Package) -> list[Problem]:
     """The copy's rules against the release's (or a fork's own, screened), then each CSV's bytes and the pins."""
-    descriptor, release = release_rules()
-    problems = [] if pkg.root == default_root() else _judge(pkg, descriptor, release)
+    own = pkg.root == default_root()
+    descriptor, release = release_rules(pkg.descriptor if own else None)
+    problems = [] if own else _judge(pkg, descriptor, release)
     pkg.resources = pkg.resources or release
     for name, resource in pkg.resources.items():
         try:

@@ -197,3 +197,14 @@ def test_weakened_rules_are_refused_by_validate_and_load_alike(scratch: Path, we
 def test_the_real_package_has_no_difference_from_itself() -> None:
     assert validate_package(ROOT).valid and not mm.open_package(ROOT, rules="copy").differences
     assert os.path.samefile(mm.default_root(), ROOT)
+
+
+@pytest.mark.parametrize("command", [["validate"], ["show"], ["validate", "COPY"]])
+def test_every_file_is_read_once(command: list[str], package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from morocco_migration_2017 import package
+
+    reads: list[tuple[Path, str]] = []
+    real = package.read_file
+    monkeypatch.setattr(package, "read_file", lambda root, path, *a: reads.append((root, path)) or real(root, path, *a))
+    main([str(package_copy) if word == "COPY" else word for word in command])
+    assert reads and len(reads) == len(set(reads)), sorted(reads)
