@@ -30,7 +30,8 @@ class _Version(argparse.Action):  # the version is read from datapackage.json on
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
         from . import __version__
 
-        parser.exit(message=f"{parser.prog} {__version__}\n")
+        print(f"{parser.prog} {__version__}")
+        parser.exit()
 
 
 def _parser() -> argparse.ArgumentParser:
