@@ -90,29 +90,33 @@ def unsafe_path_reason(relpath: object) -> str | None:
 
 def read_file(root: Path, relpath: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file inside root; PackageError naming the file for anything else, OS errors too."""
-    why = unsafe_path_reason(relpath)
     try:
-        real = (root / relpath).resolve() if not why else root
-        why = why or ("is a link to a file outside the package folder" if not real.is_relative_to(root.resolve()) else None)
-        kind = None if why else os.stat(real)
-        why = why or ("not a regular file (a folder, FIFO or device)" if not stat.S_ISREG(kind.st_mode) else None)
-        why = why or (f"{kind.st_size} bytes, more than the limit of {limit}" if kind.st_size > limit else None)
-        if not why:  # O_NONBLOCK: a file swapped for a FIFO after the check still cannot hang the open
-            with os.fdopen(os.open(real, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-                regular, data = stat.S_ISREG(os.fstat(handle.fileno()).st_mode), handle.read(limit + 1)
-            why = (
-                "not a regular file"
-                if not regular
-                else f"more than the limit of {limit} bytes"
-                if len(data) > limit
-                else None
-            )
+        return _read(root, relpath, limit)
     except FileNotFoundError:
-        why = "no such file"
+        raise PackageError(f"{relpath}: no such file") from None
     except (OSError, ValueError, RuntimeError) as err:  # a loop of links, no permission, a NUL, a name too long
-        why = f"cannot be read ({getattr(err, 'strerror', None) or err})"
-    if why:
-        raise PackageError(f"{relpath}: {why}")
+        raise PackageError(f"{relpath}: cannot be read ({getattr(err, 'strerror', None) or err})") from None
+
+
+def _read(root: Path, relpath: str, limit: int) -> bytes:
+    reason = unsafe_path_reason(relpath)
+    real = root if reason else (root / relpath).resolve()
+    if not reason and not real.is_relative_to(root.resolve()):
+        reason = "is a link to a file outside the package folder"
+    info = None if reason else os.stat(real)
+    if info and not stat.S_ISREG(info.st_mode):
+        reason = "not a regular file (a folder, FIFO or device)"
+    elif info and info.st_size > limit:
+        reason = f"{info.st_size} bytes, more than the limit of {limit}"
+    if reason:
+        raise PackageError(f"{relpath}: {reason}")
+    # O_NONBLOCK: should the file be swapped for a FIFO after the check, opening it still cannot hang.
+    with os.fdopen(os.open(real, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise PackageError(f"{relpath}: not a regular file")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise PackageError(f"{relpath}: more than the limit of {limit} bytes")
     return data
 
 
