@@ -208,3 +208,14 @@ def test_every_file_is_read_once(command: list[str], package_copy: Path, monkeyp
     monkeypatch.setattr(package, "read_file", lambda root, path, *a: reads.append((root, path)) or real(root, path, *a))
     main([str(package_copy) if word == "COPY" else word for word in command])
     assert reads and len(reads) == len(set(reads)), sorted(reads)
+
+
+def test_frictionless_stopping_at_its_limit_marks_the_report_truncated(
+    package_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_rows(package_copy, "mentions", lambda t: t + t[1:] * 3)  # 45 duplicated keys
+    code, report = report_of(package_copy, capsys, "--max-problems", "10")
+    assert code == 1 and len(report["problems"]) == 10 and report["truncated"] and not report["counted_all"]
+    assert {p["check"] for p in report["problems"]} == {"frictionless:primary-key"}
+    main(["validate", str(package_copy), "--max-problems", "10"])
+    assert capsys.readouterr().out.splitlines()[-1].startswith(f"at least {report['problem_count']} problems found")
