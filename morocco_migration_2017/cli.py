@@ -67,7 +67,7 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
     # pandera would import hypothesis for data synthesis, which validate never uses (0.2 s of a 1 s run).
     blocked = sys.modules.setdefault("hypothesis", None) is None  # type: ignore[arg-type]
     try:
-        report = validate_package(args.path, timeout=args.timeout, max_problems=args.max_problems, rules=args.rules)
+        report = validate_package(args.path, args.timeout, args.max_problems, args.rules, parallel=True)
     finally:
         if blocked and sys.modules.get("hypothesis", 0) is None:
             del sys.modules["hypothesis"]

@@ -9,6 +9,8 @@ first max_problems problems and counts them all.
 from __future__ import annotations
 
 import csv
+import os
+import pickle
 import signal
 import threading
 import time
@@ -54,6 +56,13 @@ class Report:
             if len(self.problems) < self.max_problems:
                 self.problems.append(make(item))
         self.truncated |= self.problem_count > len(self.problems)
+
+    def merge(self, other: Report) -> None:
+        """Take over another report's verdict: its problems as far as the cap allows, its counts, notes and times."""
+        self.add(other.problems)
+        self.problem_count += other.problem_count - len(other.problems)
+        self.truncated, self.counted_all = self.truncated or other.truncated, self.counted_all and other.counted_all
+        self.skipped, self.seconds = self.skipped + other.skipped, self.seconds | other.seconds
 
     def summary(self) -> str:
         count, cut = self.problem_count, f" (first {len(self.problems):,} shown)" if self.truncated else ""
@@ -143,19 +152,68 @@ def _timed(report: Report, name: str, seconds: float, run: Callable[[], Any]) ->
         report.seconds[name] = round(time.perf_counter() - started, 4)
 
 
-def validate_package(
-    root: str | Path | None = None, timeout: float = STAGE_SECONDS, max_problems: int = MAX_PROBLEMS, rules: str = "release"
-) -> Report:
-    """Validate the package at root, by the release's rules (rules="copy": a fork's own). Raises PackageError when
-    there is no readable descriptor to start from."""
-    report = Report(resolve_root(root), max_problems)
-    pkg = _timed(report, "files", timeout, lambda: open_package(report.package, strict=False, rules=rules))
-    report.add(pkg.problems if pkg else ())
-    for name, stage in [("frictionless", frictionless_stage), ("pandera", pandera_stage), ("provenance", provenance_stage)]:
+def _forked(run: Callable[[], Any]) -> Callable[[], Any]:
+    """run() in a forked process while this one goes on (on the other core); join() returns its result."""
+    read, write = os.pipe()
+    if (pid := os.fork()) == 0:  # the child: run, send, and leave without the parent's exit handlers
+        try:
+            os.close(read)
+            try:
+                result = run()
+            except BaseException as err:  # raised again in the parent
+                result = err
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(result, out)
+        finally:
+            os._exit(0)
+    os.close(write)
+
+    def join() -> Any:
+        with os.fdopen(read, "rb") as received:
+            data = received.read()
+        os.waitpid(pid, 0)
+        result = pickle.loads(data)  # our own child's report
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    return join
+
+
+def _stages(pkg: Package, report: Report, timeout: float, stages: list[tuple[str, Any]]) -> Report:
+    for name, stage in stages:
         if report.problem_count:
             report.skipped.append(f"{name}: runs once the problems above are fixed")
         else:
             _timed(report, name, timeout, lambda stage=stage: stage(pkg, report))
+    return report
+
+
+def validate_package(
+    root: str | Path | None = None,
+    timeout: float = STAGE_SECONDS,
+    max_problems: int = MAX_PROBLEMS,
+    rules: str = "release",
+    parallel: bool = False,
+) -> Report:
+    """Validate the package at root, by the release's rules (rules="copy": a fork's own). parallel: Frictionless
+    runs in a forked process while the typed stages run ahead, kept only if it finds nothing (for the command
+    line, a process with one thread). Raises PackageError when there is no readable descriptor to start from."""
+    report = Report(resolve_root(root), max_problems)
+    pkg = _timed(report, "files", timeout, lambda: open_package(report.package, strict=False, rules=rules))
+    report.add(pkg.problems if pkg else ())
+    stages = [("frictionless", frictionless_stage), ("pandera", pandera_stage), ("provenance", provenance_stage)]
+    if parallel and pkg and not report.problem_count and hasattr(os, "fork") and threading.active_count() == 1:
+        join = _forked(lambda: _stages(pkg, Report(report.package, max_problems), timeout, stages[:1]))
+        ahead = _stages(pkg, Report(report.package, max_problems), timeout, stages[1:])
+        report.merge(join())
+        if report.problem_count:  # what ran ahead is dropped, as if it had waited
+            pkg.tables.clear()
+            _stages(pkg, report, timeout, stages[1:])
+        else:
+            report.merge(ahead)
+    else:
+        _stages(pkg, report, timeout, stages)
     report.row_counts = {name: len(frame) for name, frame in pkg.tables.items()} if pkg else {}
     sources = pkg.descriptor.get("sources") if pkg else None
     pins = {s.get("path"): s.get("hash") for s in sources if isinstance(s, dict)} if isinstance(sources, list) else {}
