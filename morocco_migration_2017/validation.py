@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import os
 import pickle
+import select
 import signal
 import threading
 import time
@@ -152,8 +153,9 @@ def _timed(report: Report, name: str, seconds: float, run: Callable[[], Any]) ->
         report.seconds[name] = round(time.perf_counter() - started, 4)
 
 
-def _forked(run: Callable[[], Any]) -> Callable[[], Any]:
-    """run() in a forked process while this one goes on (on the other core); join() returns its result."""
+def _forked(run: Callable[[], Any]) -> tuple[Callable[[], bool], Callable[[], Any]]:
+    """run() in a forked process while this one goes on (on the other core): whether its result is ready, and
+    join(), which waits for it."""
     read, write = os.pipe()
     if (pid := os.fork()) == 0:  # the child: run, send, and leave without the parent's exit handlers
         try:
@@ -177,7 +179,7 @@ def _forked(run: Callable[[], Any]) -> Callable[[], Any]:
             raise result
         return result
 
-    return join
+    return lambda: bool(select.select([read], [], [], 0)[0]), join
 
 
 def _stages(pkg: Package, report: Report, timeout: float, stages: list[tuple[str, Any]]) -> Report:
@@ -204,12 +206,22 @@ def validate_package(
     report.add(pkg.problems if pkg else ())
     stages = [("frictionless", frictionless_stage), ("pandera", pandera_stage), ("provenance", provenance_stage)]
     if parallel and pkg and not report.problem_count and hasattr(os, "fork") and threading.active_count() == 1:
-        join = _forked(lambda: _stages(pkg, Report(report.package, max_problems), timeout, stages[:1]))
-        ahead = _stages(pkg, Report(report.package, max_problems), timeout, stages[1:])
-        report.merge(join())
+        ready, join = _forked(lambda: _stages(pkg, Report(report.package, max_problems), timeout, stages[:1]))
+        ahead, first, error = Report(report.package, max_problems), None, None
+        for stage in stages[1:]:
+            first = first or (join() if ready() else None)
+            if (first and first.problem_count) or error:
+                break
+            try:  # on data Frictionless may yet refuse: a failure counts only if it does not
+                _stages(pkg, ahead, timeout, [stage])
+            except Exception as err:
+                error = err
+        report.merge(first or join())
         if report.problem_count:  # what ran ahead is dropped, as if it had waited
             pkg.tables.clear()
             _stages(pkg, report, timeout, stages[1:])
+        elif error:
+            raise error
         else:
             report.merge(ahead)
     else:
