@@ -70,3 +70,20 @@ def build(target: Path, statistics_rows: int) -> Path:
             source["hash"], source["bytes"] = f"sha256:{sha}", len(snapshot)
     (target / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return target
+
+
+def break_quotes(target: Path) -> Path:
+    """Every quote of statistics.csv changed so that it is no longer the snapshot's text at its offsets."""
+    rows = list(csv.DictReader(io.StringIO((target / "data/statistics.csv").read_text(encoding="utf-8"), newline="")))
+    for row in rows:
+        row["quote"] = "Broken: " + row["quote"]
+    _write(target / "data/statistics.csv", rows, list(rows[0]))
+    return target
+
+
+def duplicate_rows(target: Path, extra: int, table: str = "mentions") -> Path:
+    """extra rows appended to a table, each a copy of an existing row (so a duplicate primary key)."""
+    path = target / "data" / f"{table}.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    _write(path, rows + [rows[i % len(rows)] for i in range(extra)], list(rows[0]))
+    return target

@@ -6,44 +6,59 @@
 >>> tables = mm.load_all()            # every table, by name
 >>> mm.schema("statistics").validate(statistics)   # the pandera schema derived from the Table Schema
 >>> mm.verify().release               # the release this copy is identical to, if any
+
+Each call opens the package once (open_package); none imports frictionless, nor pandera unless asked.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from .loader import load, load_all, load_flat, table_names
-from .problems import DataPackageError
-from .safe_read import PackageError, default_root, read_descriptor
+from .package import default_root, open_package, read_descriptor
+from .problems import DataPackageError, PackageError
 from .verify import verify  # the function, not its module: imported eagerly so that the name stays the function
 
 
+def table_names(root: str | Path | None = None) -> list[str]:
+    """Names of the tables, in the order of datapackage.json."""
+    return list(open_package(root).resources)
+
+
+def load_all(root: str | Path | None = None, *, validate: bool = False) -> dict[str, Any]:
+    """Every table, by name, typed from its Table Schema. validate=True also runs the pandera schemas."""
+    return open_package(root, validate=validate).tables
+
+
+def load(name: str = "statistics", root: str | Path | None = None, *, validate: bool = False) -> Any:
+    """One table, typed from its Table Schema."""
+    tables = load_all(root, validate=validate)
+    if name not in tables:
+        raise KeyError(f"no table {name!r}; the tables are: {', '.join(tables)}")
+    return tables[name]
+
+
+def load_flat(root: str | Path | None = None, *, validate: bool = False) -> Any:
+    """The statistics, each row self-contained: the statement's claimant and date, the indicator's label and unit."""
+    tables, names = (
+        load_all(root, validate=validate),
+        {"inferred_fields": "statement_inferred_fields", "notes": "statement_notes"},
+    )
+    flat = tables["statistics"].merge(
+        tables["statements"].rename(columns=names), on="statement_id", how="left", validate="many_to_one"
+    )
+    return flat.merge(tables["indicators"], on="indicator_id", how="left", validate="many_to_one")
+
+
 def __getattr__(name: str) -> Any:
-    # The version lives in datapackage.json (hatchling reads it from there too); read only when asked, and
-    # pandera only when a schema is asked for: load() must not pay for either.
-    if name == "__version__":
+    if name == "__version__":  # the version lives in datapackage.json (hatchling reads it from there too)
         return str(read_descriptor(default_root())["version"])
-    if name == "schema":
-        from .pandera_schemas import schema
+    if name in ("schema", "export"):  # pandera, and the [export] extra, only when asked
+        from importlib import import_module
 
-        return schema
-    if name == "export":  # needs the [export] extra
-        from .export import export
-
-        return export
+        return getattr(import_module(f".{'pandera_schemas' if name == 'schema' else name}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = [
-    "DataPackageError",
-    "PackageError",
-    "__version__",
-    "default_root",
-    "export",
-    "load",
-    "load_all",
-    "load_flat",
-    "schema",
-    "table_names",
-    "verify",
-]
+__all__ = ["DataPackageError", "PackageError", "__version__", "default_root", "export", "load", "load_all", "load_flat"]
+__all__ += ["open_package", "schema", "table_names", "verify"]

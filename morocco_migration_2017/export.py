@@ -29,34 +29,15 @@ from urllib.parse import urljoin
 
 import pandas as pd
 
-from .loader import load_all
+from .package import Package, Resource, open_package, package_files, read_file
 from .presentation import format_value
-from .safe_read import read_file
-from .table_schema import Resource, is_required, open_package, package_files
 
 NAME = "morocco-migration-2017"
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT", "date": "TEXT"}
 
 
-class Package:
-    """One package opened once: root, descriptor, resources (with schemas), typed and validated tables, the raw bytes
-    of each CSV by table, the text of each pinned snapshot by path, and `created`. The writers and builders below use
-    only these attributes and `path_of`, the interface of the package reader, which can take this class's place."""
-
-    def __init__(self, root: str | Path | None) -> None:
-        self.root, self.descriptor, self.resources = open_package(root)
-        self.tables = load_all(self.root, validate=True)
-        self.files = {name: read_file(self.root, resource.path) for name, resource in self.resources.items()}
-        pinned = [s["path"] for s in self.descriptor.get("sources", []) if isinstance(s, dict) and "hash" in s]
-        self.snapshots = {path: read_file(self.root, path).decode("utf-8") for path in pinned}
-        self.created = dt.datetime.fromisoformat(self.descriptor["created"].replace("Z", "+00:00")).replace(tzinfo=None)
-
-    def path_of(self, table: str) -> str:
-        return self.resources[table].path
-
-    def snapshot_of(self) -> dict[str, str]:
-        sources = self.tables["sources"].dropna(subset=["snapshot_path"])
-        return {s: self.snapshots[p] for s, p in zip(sources["source_id"], sources["snapshot_path"], strict=True)}
+def _required(field: dict[str, Any]) -> bool:
+    return bool(field.get("constraints", {}).get("required", False))
 
 
 def records(package: Package, name: str) -> list[dict[str, Any]]:
@@ -151,7 +132,7 @@ def to_parquet(package: Package, out: Path, site_url: str | None = None) -> list
     written = []
     for name, resource in package.resources.items():
         fields = [
-            pa.field(f["name"], kinds[f.get("type", "string")], nullable=not is_required(f), metadata=_parquet_metadata(f))
+            pa.field(f["name"], kinds[f.get("type", "string")], nullable=not _required(f), metadata=_parquet_metadata(f))
             for f in resource.fields
         ]
         schema = pa.schema(fields, metadata={"package": NAME, "version": package.descriptor["version"], "table": name})
@@ -684,7 +665,7 @@ def export(
     formats: list[str], out: str | Path = "dist/exports", root: str | Path | None = None, site_url: str | None = None
 ) -> list[Path]:
     """Write each format into out; returns the files written. The tables are validated (pandera) first."""
-    return write(Package(root), formats, out, site_url)
+    return write(open_package(root, validate=True), formats, out, site_url)
 
 
 __all__ = ["WRITERS", "annotations", "claim", "croissant", "dataset", "datasette_metadata", "export", "write"]

@@ -1,4 +1,4 @@
-"""One problem found in the package, located as a spreadsheet user would look for it, and printed safely."""
+"""One problem found in a package, located as a spreadsheet user would look for it, and printed safely."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ _UNPRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 
 def printable(text: str) -> str:
     """Text as one line of printable characters: anything that could move the cursor or hide is escaped."""
-    return "".join(
-        char if char == " " or unicodedata.category(char) not in _UNPRINTABLE else f"\\u{{{ord(char):x}}}" for char in text
-    )
+    if text.isascii() and text.isprintable():  # the common case, without a Unicode lookup per character
+        return text
+    return "".join(c if c == " " or unicodedata.category(c) not in _UNPRINTABLE else f"\\u{{{ord(c):x}}}" for c in text)
 
 
 @dataclass(frozen=True)
@@ -28,20 +28,17 @@ class Problem:
     field: str | None = None
     value: Any = None
 
-    def location(self) -> str:
-        parts = [self.file]
-        if self.row is not None:
-            parts.append(f"row {self.row}")
-        if self.field:
-            parts.append(f"field {self.field}")
-        return ", ".join(parts)
-
     def line(self) -> str:
-        text = f"{self.location()}: {self.message}"
-        if self.value is not None:
-            shown = str(self.value)
-            text += f" (value: {shown[:80] + '…' if len(shown) > 80 else shown!r})"
-        return printable(f"{text} [{self.check}]")
+        where = ", ".join(
+            [
+                self.file,
+                *([f"row {self.row}"] if self.row is not None else []),
+                *([f"field {self.field}"] if self.field else []),
+            ]
+        )
+        shown = "" if self.value is None else str(self.value)
+        value = "" if self.value is None else f" (value: {shown[:80] + '…' if len(shown) > 80 else shown!r})"
+        return printable(f"{where}: {self.message}{value} [{self.check}]")
 
     def as_dict(self) -> dict[str, Any]:
         record = asdict(self)
@@ -50,8 +47,12 @@ class Problem:
         return record
 
 
-class DataPackageError(ValueError):
-    """A table of the package does not fit its Table Schema; raised by load() with the first problem."""
+class PackageError(Exception):
+    """The package, or one of its files, cannot be read; the message names the file and the reason."""
+
+
+class DataPackageError(PackageError, ValueError):
+    """The package breaks a rule; raised by open_package(strict=True) and load*() with the first problem."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.line())

@@ -7,17 +7,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import partial
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 import regex
 from iso3166 import countries
 
-from .problems import Problem
 from .wording import MENTION_PATTERN, PERIOD_PHRASE, implied_bound, implied_period, parse_mention
 
 CHECK = "provenance"
@@ -33,23 +31,8 @@ _HIDDEN = regex.compile(r"[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\p{Default_
 _NOT_LATIN = regex.compile(r"[\p{L}--\p{Script=Latin}]", regex.V1)
 _NAMES = {n.casefold(): c.alpha2 for c in countries for n in (c.name, c.apolitical_name)}
 Findings = Iterator[tuple[str, Any, str | None, str, Any]]
-
-
-@dataclass
-class Context:
-    """What the checks read, as the read package offers it: tables, snapshots, created, snapshot_of(), path_of()."""
-
-    tables: dict[str, pd.DataFrame]
-    snapshots: dict[str, str]
-    paths: dict[str, str]
-    created: pd.Timestamp
-
-    def snapshot_of(self) -> dict[str, str]:
-        pairs = self.tables["sources"][["source_id", "snapshot_path"]].dropna().itertuples(index=False)
-        return {sid: self.snapshots[path] for sid, path in pairs if path in self.snapshots}
-
-    def path_of(self, table: str) -> str:
-        return self.paths[table]
+if TYPE_CHECKING:
+    from .package import Package
 
 
 def _col(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -115,7 +98,7 @@ def _spans(texts: dict[str, str], frame: pd.DataFrame, field: str, table: str) -
     return actual == wanted, chain(missing, each(wrong, field, say, actual, near))
 
 
-def quotes_match_snapshot(ctx: Context) -> Findings:
+def quotes_match_snapshot(ctx: Package) -> Findings:
     yield from _spans(ctx.snapshot_of(), ctx.tables["statistics"], "quote", "statistics")[1]
 
 
@@ -146,7 +129,7 @@ def _lines(text: str, line: str) -> list[int]:
     return found
 
 
-def mentions_fit_the_snapshot(ctx: Context) -> Findings:
+def mentions_fit_the_snapshot(ctx: Package) -> Findings:
     """Mentions are the snapshot's characters, whole numbers as written, and cover its every digit; roles fit the
     text (ordinal, headline: a line that is the title) and a period bound is its statistic's start or end year."""
     mentions, stats, texts = ctx.tables["mentions"], ctx.tables["statistics"], ctx.snapshot_of()
@@ -188,7 +171,7 @@ def _nearest_unit(words: re.Pattern[str], quote: str, a: int, b: int) -> str | N
     return min(found)[1] if found else None
 
 
-def figures_follow_their_words(ctx: Context) -> Findings:
+def figures_follow_their_words(ctx: Package) -> Findings:
     """Value mentions read as their statistic's value, one inside its quote; value_bound follows the snapshot's words
     just before it, and the unit word of any indicator nearest it is one of its indicator's unit_words."""
     stats, mentions, texts = ctx.tables["statistics"], ctx.tables["mentions"], ctx.snapshot_of()
@@ -230,7 +213,7 @@ def _phrases(window: str, a: int, b: int) -> str:
     return " / ".join(m.group() for m in PERIOD_PHRASE.finditer(window) if m.start() < b and m.end() > a)
 
 
-def periods_follow_the_words(ctx: Context) -> Findings:
+def periods_follow_the_words(ctx: Package) -> Findings:
     """period_text is the whole period phrase the snapshot attaches to the quote; period_type and period_start
     follow it; a period given up to the statement ("so far", "since 2004") ends on its claim_date."""
     stats, statements = ctx.tables["statistics"], ctx.tables["statements"]
@@ -260,7 +243,7 @@ def periods_follow_the_words(ctx: Context) -> Findings:
     yield from each(wrong & end.notna(), "period_end", say, lambda k: end[k].date())
 
 
-def dates_are_plausible(ctx: Context) -> Findings:
+def dates_are_plausible(ctx: Package) -> Findings:
     """Every date lies between EARLIEST_DATE and the package's creation; a report is not dated before the
     statement it reports, nor published before its published_not_before."""
     say = f"must lie between {EARLIEST_DATE.date()} and the package's creation ({ctx.created.date()})"
@@ -280,7 +263,7 @@ def dates_are_plausible(ctx: Context) -> Findings:
         yield from _each(table, frame, early, "source_id", "this report is dated before the statement it reports")
 
 
-def sources_are_sound(ctx: Context) -> Findings:
+def sources_are_sound(ctx: Package) -> Findings:
     """Exactly one primary source, and every snapshot pinned (path, hash, size) in the descriptor's sources."""
     sources, primary = ctx.tables["sources"], (ctx.tables["sources"]["source_role"] == "primary").sum()
     if primary != 1:
@@ -300,7 +283,7 @@ def _sentence(window: str, a: int, b: int) -> str:
     return window[starts[-1] if starts else 0 : b + end.start() if end else None]
 
 
-def inferred_fields_hold(ctx: Context) -> Findings:
+def inferred_fields_hold(ctx: Package) -> Findings:
     """inferred_fields names fields of its row and lists what is unprinted: a claim date, a period end on an inferred
     claim date, a start read from a bare year, an area the sentence of the quote does not name."""
     statements, stats, text = ctx.tables["statements"], ctx.tables["statistics"], " ".join(ctx.snapshot_of().values())
@@ -324,7 +307,7 @@ def inferred_fields_hold(ctx: Context) -> Findings:
         yield from _each("statistics", stats, np.asarray(unprinted) & ~_listed(stats, field), "inferred_fields", say)
 
 
-def facts_have_evidence(ctx: Context) -> Findings:
+def facts_have_evidence(ctx: Package) -> Findings:
     """Each fact of a statement is, as whole words, the primary snapshot's characters at its span; a fact the
     snapshot does not print has no span and is listed in inferred_fields."""
     sources, statements = ctx.tables["sources"], ctx.tables["statements"]
@@ -345,7 +328,7 @@ def facts_have_evidence(ctx: Context) -> Findings:
                 yield "statements", statements.index[k], field, say, value[k]
 
 
-def cross_checks_consistent(ctx: Context) -> Findings:
+def cross_checks_consistent(ctx: Package) -> Findings:
     """Cross-checks compare with cross_check sources; 'agrees' gives the statistic's value, bound and period,
     'differs' differs in one of them, and not_reported carries nothing."""
     checks, sources, stats = ctx.tables["cross_checks"], ctx.tables["sources"], ctx.tables["statistics"]
@@ -376,7 +359,7 @@ def _place_fault(area: str, code: str) -> str | None:
     return None if code or not name else f"{area!r} is a country: give its code {name}"
 
 
-def places_agree(ctx: Context) -> Findings:
+def places_agree(ctx: Package) -> Findings:
     """A country_code is an ISO 3166-1 code and its area that country's name; an area without one is no country."""
     stats = ctx.tables["statistics"]
     found = _per_value(_place_fault, stats["area"], stats["country_code"].fillna(""))
@@ -394,7 +377,7 @@ def _text_fault(text: str) -> str | None:
     return foreign and f"the letter {foreign.group()!r} (U+{ord(foreign.group()):04X}) is not in the Latin script"
 
 
-def text_is_clean(ctx: Context) -> Findings:
+def text_is_clean(ctx: Package) -> Findings:
     """Every text cell is English text as it reads: no control, invisible or format character, NFKC, only Latin
     letters. Each distinct text is read once, and plain printable ASCII is passed over first."""
     for table, frame in ctx.tables.items():
@@ -403,17 +386,6 @@ def text_is_clean(ctx: Context) -> Findings:
             yield from _each(table, frame, pd.notna(found), column, "{}", found)
 
 
-CHECKS: list[Callable[[Context], Findings]] = [quotes_match_snapshot, mentions_fit_the_snapshot, figures_follow_their_words]
+CHECKS: list[Callable[[Package], Findings]] = [quotes_match_snapshot, mentions_fit_the_snapshot, figures_follow_their_words]
 CHECKS += [periods_follow_the_words, dates_are_plausible, sources_are_sound, inferred_fields_hold, facts_have_evidence]
 CHECKS += [cross_checks_consistent, places_agree, text_is_clean]
-
-
-def problems(ctx: Context) -> Iterator[Problem]:
-    """Every finding of every check as a Problem, lazily: the caller may stop after as many as it shows."""
-    for check in CHECKS:
-        for table, index, field, message, value in check(ctx):
-            yield Problem(CHECK, ctx.path_of(table), message, None if index is None else int(index) + 2, field, value)
-
-
-def run_provenance_checks(ctx: Context) -> list[Problem]:
-    return list(problems(ctx))

@@ -1,34 +1,30 @@
-"""The whole verdict on a package: one context read once, then four stages, each run on what the last passed.
+"""The whole verdict on a package: read once, then four stages, each run on what the last passed, each bounded.
 
-files (safe reading, descriptor, byte rules, snapshot pins) -> frictionless (the files against their Table
-Schemas) -> pandera (the typed frames load() returns) -> provenance (what no schema language states).
-A stage runs only when the stages before it found nothing, so no fault is reported twice.
+files (package.py: safe reading, the release's rules, bytes, pins) -> frictionless (the files against the Table
+Schemas) -> pandera (the typed frames) -> provenance (what no schema language states). A stage runs only when the
+stages before it found nothing, so no fault is reported twice. Each stage has a time budget; the report keeps the
+first max_problems problems and counts them all.
 """
 
 from __future__ import annotations
 
 import csv
+import os
+import pickle
+import select
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
+from .package import DESCRIPTOR, MAX_FILE_BYTES, Package, open_package, resolve_root
+from .problems import Problem
 
-from .file_rules import check_csv, check_pins, sources_of
-from .frictionless_stage import validate_with_frictionless
-from .loader import read_raw, typed_table
-from .pandera_schemas import pandera_problems
-from .problems import DataPackageError, Problem
-from .provenance import Context, run_provenance_checks
-from .safe_read import DESCRIPTOR, MAX_FILE_BYTES, STAGE_SECONDS, PackageError, read_descriptor, read_file, resolve_root
-from .table_schema import Resource, inspect_package
-
-TABLES = ("statistics", "statements", "indicators", "sources", "mentions", "cross_checks")
+STAGE_SECONDS = 120.0  # the default time budget of each stage (validate --timeout)
+MAX_PROBLEMS = 1000  # the default number of problems listed (validate --max-problems); all are counted
 
 
 class _OutOfTime(BaseException):  # not an Exception: no library's `except Exception` may swallow it
@@ -37,10 +33,14 @@ class _OutOfTime(BaseException):  # not an Exception: no library's `except Excep
 
 @dataclass
 class Report:
-    """Problems found, in stage order, the stages skipped, and the seconds each stage took."""
+    """The first max_problems problems, in stage order, of problem_count; the stages skipped; their seconds."""
 
     package: Path
+    max_problems: int = MAX_PROBLEMS
     problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+    truncated: bool = False  # the list was cut, or Frictionless stopped at its limit
+    counted_all: bool = True  # False when a stage stopped early: problem_count is then a floor
     skipped: list[str] = field(default_factory=list)
     row_counts: dict[str, int] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)
@@ -48,117 +48,187 @@ class Report:
 
     @property
     def valid(self) -> bool:
-        return not self.problems
+        return not self.problem_count
+
+    def add(self, found: Iterable[Any], make: Callable[[Any], Problem] = lambda p: p) -> None:
+        """Count every finding; build and keep only as many as the cap allows."""
+        for item in found:
+            self.problem_count += 1
+            if len(self.problems) < self.max_problems:
+                self.problems.append(make(item))
+        self.truncated |= self.problem_count > len(self.problems)
+
+    def merge(self, other: Report) -> None:
+        """Take over another report's verdict: its problems as far as the cap allows, its counts, notes and times."""
+        self.add(other.problems)
+        self.problem_count += other.problem_count - len(other.problems)
+        self.truncated, self.counted_all = self.truncated or other.truncated, self.counted_all and other.counted_all
+        self.skipped, self.seconds = self.skipped + other.skipped, self.seconds | other.seconds
+
+    def summary(self) -> str:
+        count, cut = self.problem_count, f" (first {len(self.problems):,} shown)" if self.truncated else ""
+        return f"{'' if self.counted_all else 'at least '}{count:,} problem{'s' * (count != 1)} found in {self.package}{cut}"
 
     def as_dict(self) -> dict[str, Any]:
-        problems = [p.as_dict() for p in self.problems]
         return {
-            **asdict(self),
+            **vars(self),
             "package": str(self.package),
             "valid": self.valid,
-            "problem_count": len(problems),
-            "problems": problems,
+            "problems": [p.as_dict() for p in self.problems],
         }
 
 
-@dataclass
-class Package:
-    """Everything the stages read, each file read once, filled in by the stages as they pass."""
+def frictionless_stage(pkg: Package, report: Report) -> None:
+    """Frictionless's verdict on the data files, given the schemas inline as already read, and an error limit."""
+    from frictionless import FrictionlessException
+    from frictionless import Package as Frictionless
 
-    root: Path
-    descriptor: dict[str, Any]
-    resources: dict[str, Resource] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
-    snapshots: dict[str, str] = field(default_factory=dict)
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
-    created: pd.Timestamp | None = None
-
-
-def files_stage(package: Package) -> list[Problem]:
-    package.resources, problems = inspect_package(package.root, package.descriptor)
-    problems += [Problem("files", DESCRIPTOR, f"resource {t!r} is missing") for t in TABLES if t not in package.resources]
-    for resource in package.resources.values():
-        try:
-            package.files[resource.name] = read_file(package.root, resource.path)
-            problems += check_csv(resource.path, package.files[resource.name])
-        except PackageError as err:
-            problems.append(Problem("files", resource.path, str(err).removeprefix(f"{resource.path}: ")))
+    csv.field_size_limit(MAX_FILE_BYTES)  # no cell is larger than its file, which the files stage has bounded
+    inline = {**pkg.descriptor, "resources": [{**r.entry, "schema": r.schema} for r in pkg.resources.values()]}
     try:
-        package.created = pd.Timestamp(package.descriptor.get("created", "now")).tz_localize(None).normalize()
-    except (ValueError, TypeError):
-        problems.append(Problem("files", DESCRIPTOR, "created must be an ISO 8601 date-time", field="created"))
-    return problems + check_pins(package.root, package.descriptor, package.snapshots)
+        checked = Frictionless.from_descriptor(inline, basepath=str(pkg.root)).validate(limit_errors=report.max_problems + 1)
+    except FrictionlessException as err:  # a descriptor Frictionless cannot even start on
+        return report.add([Problem("frictionless", DESCRIPTOR, str(err).removeprefix(f"[{err.error.type}] "))])
+    except (TypeError, ValueError, KeyError, AttributeError) as err:  # a fork's schema of a shape it does not expect
+        return report.add([Problem("frictionless", DESCRIPTOR, f"Frictionless cannot read this package ({err})")])
+    paths = {name: resource.path for name, resource in pkg.resources.items()}
+    found = [(DESCRIPTOR, e) for e in checked.errors] + [
+        (paths.get(t.name, t.place), e) for t in checked.tasks for e in t.errors
+    ]
+    report.add(found, lambda f: Problem(f"frictionless:{f[1].type}", f[0], f[1].message, *_where(f[1].to_descriptor())))
+    if any(w.startswith("reached error limit") for task in checked.tasks for w in task.warnings):
+        report.truncated, report.counted_all = True, False
 
 
-def frictionless_stage(package: Package) -> list[Problem]:
-    csv.field_size_limit(MAX_FILE_BYTES)  # no cell is larger than its file, which read_file has bounded
-    return validate_with_frictionless(package.root, package.descriptor, package.resources)
+def _where(error: dict[str, Any]) -> tuple[Any, ...]:
+    return error.get("rowNumber"), error.get("fieldName"), error.get("cell")
 
 
-def pandera_stage(package: Package) -> list[Problem]:
-    problems = []
-    for name, resource in package.resources.items():
-        try:
-            package.tables[name] = typed_table(resource, read_raw(package.files[name], resource))
-            problems += pandera_problems(resource, package.tables[name])
-        except DataPackageError as err:  # a cell Frictionless accepts but pandas would not type the same way
-            problems.append(replace(err.problem, check="pandera"))
-    return problems
+def pandera_stage(pkg: Package, report: Report) -> None:
+    from .pandera_schemas import pandera_problems
+
+    report.add(replace(problem, check="pandera") for problem in pkg.type_tables())  # a cell pandas reads otherwise
+    for name in pkg.tables:
+        report.add(pandera_problems(pkg.resources[name], pkg.tables[name], after_frictionless=True))
 
 
-def provenance_stage(package: Package) -> list[Problem]:
-    paths = {name: resource.path for name, resource in package.resources.items()}
-    return run_provenance_checks(Context(package.tables, package.snapshots, paths, package.created))
+def _row(index: Any) -> int | None:
+    return None if index is None else int(index) + 2
 
 
-STAGES: list[tuple[str, Callable[[Package], list[Problem]]]] = [
-    ("files", files_stage),
-    ("frictionless", frictionless_stage),
-    ("pandera", pandera_stage),
-    ("provenance", provenance_stage),
-]
+def provenance_stage(pkg: Package, report: Report) -> None:
+    from .provenance import CHECK, CHECKS
+
+    if pkg.rules == "copy" and pkg.differences:  # its checks assume the release's keys and types
+        return report.skipped.append(
+            f"provenance: checks the release's data model; the copy's rules differ ({pkg.differences[0].line()})"
+        )
+    for check in CHECKS:  # each yields (table, index, field, message, value), lazily: built only under the cap
+        report.add(check(pkg), lambda f: Problem(CHECK, pkg.path_of(f[0]), f[3], _row(f[1]), f[2], f[4]))
 
 
-@contextmanager
-def time_budget(seconds: float) -> Iterator[None]:
-    """Interrupt the block after seconds (SIGALRM also stops a regular expression that backtracks forever)."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
+def _expire(*_: object) -> None:
+    raise _OutOfTime
 
-    def expire(*_: object) -> None:
-        raise _OutOfTime
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+def _timed(report: Report, name: str, seconds: float, run: Callable[[], Any]) -> Any:
+    """run() under a time budget: SIGALRM also stops a regular expression that backtracks forever. Off the main
+    thread, or without SIGALRM, the budget cannot be enforced and is not."""
+    started, alarm = (
+        time.perf_counter(),
+        threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"),
+    )
+    previous = signal.signal(signal.SIGALRM, _expire) if alarm else None
     try:
-        yield
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, seconds)
+        return run()
+    except _OutOfTime:
+        message = f"did not finish within {seconds:g} s (a schema pattern that backtracks, or a file too large?)"
+        report.problems.append(Problem(name, DESCRIPTOR, message))  # shown even beyond the cap
+        report.problem_count, report.counted_all = report.problem_count + 1, False
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-def validate_package(root: str | Path | None = None, timeout: float = STAGE_SECONDS) -> Report:
-    """Validate the package at root. Raises PackageError when there is no readable descriptor to start from."""
-    package = Package(resolve_root(root), {})
-    package.descriptor = read_descriptor(package.root)
-    report = Report(package.root)
-    for name, stage in STAGES:
-        if report.problems:
-            report.skipped.append(f"{name}: runs once the problems above are fixed")
-            continue
-        started = time.perf_counter()
-        try:
-            with time_budget(timeout):
-                report.problems = stage(package)  # a stage runs only while there are none
-        except _OutOfTime:
-            message = f"did not finish within {timeout:g} s (a schema pattern that backtracks, or a file too large?)"
-            report.problems.append(Problem(name, DESCRIPTOR, message))
+        if alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
         report.seconds[name] = round(time.perf_counter() - started, 4)
-    report.row_counts = {name: len(frame) for name, frame in package.tables.items()}
-    pins = [(s.get("path"), s.get("hash")) for s in sources_of(package.descriptor)]
-    report.snapshots = {path: pin for path, pin in pins if path in package.snapshots and pin}
+
+
+def _forked(run: Callable[[], Any]) -> tuple[Callable[[], bool], Callable[[], Any]]:
+    """run() in a forked process while this one goes on (on the other core): whether its result is ready, and
+    join(), which waits for it."""
+    read, write = os.pipe()
+    if (pid := os.fork()) == 0:  # the child: run, send, and leave without the parent's exit handlers
+        try:
+            os.close(read)
+            try:
+                result = run()
+            except BaseException as err:  # raised again in the parent
+                result = err
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(result, out)
+        finally:
+            os._exit(0)
+    os.close(write)
+
+    def join() -> Any:
+        with os.fdopen(read, "rb") as received:
+            data = received.read()
+        os.waitpid(pid, 0)
+        result = pickle.loads(data)  # our own child's report
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    return lambda: bool(select.select([read], [], [], 0)[0]), join
+
+
+def _stages(pkg: Package, report: Report, timeout: float, stages: list[tuple[str, Any]]) -> Report:
+    for name, stage in stages:
+        if report.problem_count:
+            report.skipped.append(f"{name}: runs once the problems above are fixed")
+        else:
+            _timed(report, name, timeout, lambda stage=stage: stage(pkg, report))
     return report
 
 
-__all__ = ["PackageError", "Report", "validate_package"]
+def validate_package(
+    root: str | Path | None = None,
+    timeout: float = STAGE_SECONDS,
+    max_problems: int = MAX_PROBLEMS,
+    rules: str = "release",
+    parallel: bool = False,
+) -> Report:
+    """Validate the package at root, by the release's rules (rules="copy": a fork's own). parallel: Frictionless
+    runs in a forked process while the typed stages run ahead, kept only if it finds nothing (for the command
+    line, a process with one thread). Raises PackageError when there is no readable descriptor to start from."""
+    report = Report(resolve_root(root), max_problems)
+    pkg = _timed(report, "files", timeout, lambda: open_package(report.package, strict=False, rules=rules))
+    report.add(pkg.problems if pkg else ())
+    stages = [("frictionless", frictionless_stage), ("pandera", pandera_stage), ("provenance", provenance_stage)]
+    if parallel and pkg and not report.problem_count and hasattr(os, "fork") and threading.active_count() == 1:
+        ready, join = _forked(lambda: _stages(pkg, Report(report.package, max_problems), timeout, stages[:1]))
+        ahead, first, error = Report(report.package, max_problems), None, None
+        for stage in stages[1:]:
+            first = first or (join() if ready() else None)
+            if (first and first.problem_count) or error:
+                break
+            try:  # on data Frictionless may yet refuse: a failure counts only if it does not
+                _stages(pkg, ahead, timeout, [stage])
+            except Exception as err:
+                error = err
+        report.merge(first or join())
+        if report.problem_count:  # what ran ahead is dropped, as if it had waited
+            pkg.tables.clear()
+            _stages(pkg, report, timeout, stages[1:])
+        elif error:
+            raise error
+        else:
+            report.merge(ahead)
+    else:
+        _stages(pkg, report, timeout, stages)
+    report.row_counts = {name: len(frame) for name, frame in pkg.tables.items()} if pkg else {}
+    sources = pkg.descriptor.get("sources") if pkg else None
+    pins = {s.get("path"): s.get("hash") for s in sources if isinstance(s, dict)} if isinstance(sources, list) else {}
+    report.snapshots = {path: pin for path, pin in pins.items() if path in pkg.snapshots and pin}
+    return report

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .problems import printable
-from .safe_read import DESCRIPTOR, PackageError, parse_json, read_descriptor, read_file, resolve_root
-from .table_schema import package_files
+from .package import DESCRIPTOR, package_files, parse_json, read_descriptor, read_file, resolve_root
+from .problems import PackageError, printable
 
 RELEASES = Path(__file__).resolve().parent / "releases"
 

@@ -16,8 +16,7 @@ from pathlib import Path
 
 from record_release_hashes import manifest, tree_files
 
-from morocco_migration_2017.problems import printable
-from morocco_migration_2017.safe_read import PackageError
+from morocco_migration_2017.problems import PackageError, printable
 from morocco_migration_2017.verify import Difference, compare, releases
 
 

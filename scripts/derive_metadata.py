@@ -24,8 +24,8 @@ import sys
 from pathlib import Path
 
 from _maintenance import MaintenanceError, apply_changes, read_rows, render_rows
+from morocco_migration_2017.package import DESCRIPTOR, PackageError, read_descriptor, read_file, unsafe_path_reason
 from morocco_migration_2017.provenance import FACTS
-from morocco_migration_2017.safe_read import DESCRIPTOR, PackageError, read_descriptor, read_file, unsafe_path_reason
 from morocco_migration_2017.wording import MENTION_PATTERN
 
 

@@ -12,17 +12,13 @@ import sys
 from pathlib import Path
 
 from _maintenance import MaintenanceError, apply_changes, read_rows, render_rows
-from morocco_migration_2017.safe_read import PackageError, read_descriptor
-from morocco_migration_2017.table_schema import inspect_package
+from morocco_migration_2017.package import PackageError, release_rules
 
 
 def canonical_changes(root: Path) -> dict[Path, bytes]:
     """New bytes for each CSV that is not canonical; raises MaintenanceError when a file cannot be kept whole."""
     changes = {}
-    resources, problems = inspect_package(root, read_descriptor(root))
-    if problems:
-        raise MaintenanceError(problems[0].line())
-    for resource in resources.values():
+    for resource in release_rules()[1].values():
         path = root / resource.path
         rows = read_rows(root, resource.path)
         if not rows or rows[0] != resource.field_names:

@@ -24,8 +24,7 @@ import zipfile
 from pathlib import Path
 
 from _maintenance import atomic_write
-from morocco_migration_2017.safe_read import DESCRIPTOR, parse_json, read_descriptor, read_file, resolve_root
-from morocco_migration_2017.table_schema import package_files
+from morocco_migration_2017.package import DESCRIPTOR, package_files, parse_json, read_descriptor, read_file, resolve_root
 from morocco_migration_2017.verify import compare
 
 ROOT = Path(__file__).resolve().parent.parent

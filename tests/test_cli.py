@@ -58,7 +58,7 @@ def test_one_line_per_problem_with_file_row_field_value(package_copy: Path) -> N
     assert any(
         line.startswith("data/statistics.csv, row 3, field value_bound:") and "'roughly'" in line for line in lines
     ), result.stdout
-    assert result.stdout.rstrip().endswith(f"problem(s) found in {package_copy}")
+    assert result.stdout.rstrip().endswith(f"1 problem found in {package_copy}")
 
 
 def test_json_report(package_copy: Path) -> None:

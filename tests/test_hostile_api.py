@@ -50,7 +50,7 @@ def test_the_json_report_keeps_the_raw_value(package_copy: Path, capsys: pytest.
     assert FORGED in [p["value"] for p in report["problems"]]
 
 
-def test_closed_stdout_still_exits_1(package_copy: Path) -> None:
+def test_a_report_that_cannot_be_written_exits_2(package_copy: Path) -> None:
     set_cell(package_copy, "statistics", 2, "value", "fifty")
     result = subprocess.run(
         [*EXE, "validate", str(package_copy)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=120
@@ -62,13 +62,18 @@ def test_closed_stdout_still_exits_1(package_copy: Path) -> None:
         capture_output=True,
         timeout=120,
     )
-    assert closed.returncode == 1, closed.stderr
+    assert closed.returncode == 2 and b"could not be written" in closed.stderr, closed.stderr
+    with open("/dev/full", "wb") as disk_full:
+        full = subprocess.run([*EXE, "validate", str(package_copy)], stdout=disk_full, stderr=subprocess.PIPE, timeout=120)
+    assert full.returncode == 2 and b"could not be written" in full.stderr and b"Traceback" not in full.stderr
     piped = subprocess.run(
         ["bash", "-c", f"set -o pipefail; {sys.executable} -m morocco_migration_2017 validate {package_copy} | head -c 1"],
         capture_output=True,
         timeout=120,
     )
-    assert piped.returncode == 1 and b"Traceback" not in piped.stderr
+    # Written before head left (exit 1), or not (exit 2, said on stderr); never a traceback.
+    assert (piped.returncode, b"could not be written" in piped.stderr) in ((1, False), (2, True))
+    assert b"Traceback" not in piped.stderr
 
 
 def test_an_ascii_stdout_gets_escapes_and_the_same_exit_status(package_copy: Path) -> None:
@@ -91,7 +96,7 @@ def test_a_pattern_that_hangs_is_stopped_by_the_time_budget(package_copy: Path, 
     )
     schema_path.write_text(json.dumps(schema))
     set_cell(package_copy, "indicators", 2, "label", "a" * 2500)
-    assert main(["validate", str(package_copy), "--json", "--timeout", "2"]) == 1
+    assert main(["validate", str(package_copy), "--json", "--timeout", "2", "--rules", "copy"]) == 1
     (problem,) = json.loads(capsys.readouterr().out)["problems"]
     assert "did not finish within 2 s" in problem["message"] and problem["check"] == "frictionless"
 
@@ -152,8 +157,12 @@ def test_load_names_the_cell_that_does_not_fit(package_copy: Path, field: str, v
 
 def test_load_refuses_a_path_out_of_the_package(package_copy: Path) -> None:
     edit_descriptor(package_copy, lambda d: resource(d, "indicators").update(path="../../etc/passwd"))
-    with pytest.raises(mm.DataPackageError, match="leave the package"):
+    with pytest.raises(mm.DataPackageError, match=r"resources\[indicators\]\.path changed"):
         mm.load("indicators", package_copy)
+    restore = {"path": "data/indicators.csv"}
+    edit_descriptor(package_copy, lambda d: (resource(d, "indicators").update(restore), d["sources"][1].update(path="../x")))
+    with pytest.raises(mm.DataPackageError, match="leave the package"):
+        mm.open_package(package_copy, rules="copy")
 
 
 def test_load_refuses_a_symlink_out_of_the_package(package_copy: Path) -> None:
@@ -238,8 +247,7 @@ def test_a_usage_error_never_shows_a_traceback(tmp_path: Path) -> None:
 
 
 def test_a_number_field_loads_as_floats() -> None:
-    from morocco_migration_2017.loader import typed_column
-    from morocco_migration_2017.table_schema import Resource
+    from morocco_migration_2017.package import Resource, typed_column
 
     field = {"name": "share", "type": "number"}
     typed = typed_column(Resource("t", "t.csv", {"fields": [field]}), pd.Series(["0.5", "12", None], name="share"), field)

@@ -39,23 +39,8 @@ def test_descriptor_source_is_the_primary_source_row() -> None:
     assert primary["title"] in source["title"] and primary["publisher"] in source["title"]
 
 
-def test_the_loader_translator_and_file_stage_know_the_same_types() -> None:
-    from morocco_migration_2017 import loader, pandera_schemas
-    from morocco_migration_2017.table_schema import TYPES
-
-    assert set(pandera_schemas._DTYPES) == set(TYPES)
-    assert {*loader._SYNTAX, "string"} == set(TYPES) == {*loader._WORDS, "string"}
-
-
-def test_the_translator_covers_exactly_the_constraints_the_file_stage_accepts() -> None:
-    from morocco_migration_2017 import pandera_schemas
-    from morocco_migration_2017.table_schema import CONSTRAINTS
-
-    assert {*pandera_schemas._TRANSLATIONS, "required", "unique", "pattern"} == set(CONSTRAINTS)
-
-
 def test_every_constraint_the_schemas_use_is_accepted() -> None:
-    from morocco_migration_2017.table_schema import CONSTRAINTS
+    from morocco_migration_2017.package import CONSTRAINTS
 
     used = {
         key

@@ -19,8 +19,7 @@ from mkdocs.structure.pages import Page
 
 import site_render as render
 from morocco_migration_2017 import export
-from morocco_migration_2017.safe_read import read_file
-from morocco_migration_2017.table_schema import category_labels, package_files
+from morocco_migration_2017.package import Package, category_labels, open_package, package_files, read_file
 
 PLACEHOLDER = re.compile(r"<!-- generated:([a-z-]+) -->")
 # What each download is for, by the ending of its file name.
@@ -106,9 +105,9 @@ def downloads_page(downloads: list[dict[str, Any]]) -> str:
     )
 
 
-def read_package(root: Path) -> export.Package:
+def read_package(root: Path) -> Package:
     """The only place the build reads the package: every page is rendered from what this returns."""
-    return export.Package(root)
+    return open_package(root)
 
 
 def _pages(root: Path) -> dict[str, str]:
@@ -189,13 +188,13 @@ def install_line(repo_url: str | None) -> str:
 
 def limits_sentence() -> str:
     """The validator's limits as the code sets them, so the methodology cannot drift from them."""
-    from morocco_migration_2017 import provenance, safe_read
+    from morocco_migration_2017 import package, provenance, validation
 
     return (
-        f"Files are read up to {safe_read.MAX_FILE_BYTES // 2**20} MiB each, JSON files up to "
-        f"{safe_read.MAX_JSON_BYTES // 2**20} MiB and {safe_read.MAX_JSON_DEPTH} levels deep; a cell may be as large "
+        f"Files are read up to {package.MAX_FILE_BYTES // 2**20} MiB each, JSON files up to "
+        f"{package.MAX_JSON_BYTES // 2**20} MiB and {package.MAX_JSON_DEPTH} levels deep; a cell may be as large "
         "as its file (the `csv` module's 131,072-character limit is raised to match, for Frictionless too). Each "
-        f"stage runs under a time budget (`--timeout`, {safe_read.STAGE_SECONDS:g} s by default), so a pattern that "
+        f"stage runs under a time budget (`--timeout`, {validation.STAGE_SECONDS:g} s by default), so a pattern that "
         f"backtracks is stopped and reported rather than left to hang. Dates must lie between "
         f"{provenance.EARLIEST_DATE.date()} (Morocco's independence) and the package's `created` date."
     )
