@@ -84,16 +84,16 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
     counts = ", ".join(f"{count} {name}" for name, count in report.row_counts.items())
     pins = "; ".join(f"{path} {pin}" for path, pin in report.snapshots.items())
     return int(not report.valid), lines + (
-        [f"valid: {counts}", f"snapshots: {pins}", _release_line(args.path)]
+        [f"valid: {counts}", f"snapshots: {pins}", _release_line(args.path, report.files)]
         if report.valid
-        else [_release_line(args.path), report.summary()]
+        else [_release_line(args.path, report.files), report.summary()]
     )
 
 
-def _release_line(path: str | None) -> str:
+def _release_line(path: str | None, read: dict[str, bytes]) -> str:
     """Whether the copy is a release: information only, it never changes validate's verdict."""
     try:
-        verdict = verify(path)
+        verdict = verify(path, read)
     except PackageError as err:
         return f"release: not checked ({err})"
     if verdict.release:

@@ -145,7 +145,10 @@ def read_json(root: Path, relpath: str) -> Any:
 
 def read_descriptor(root: Path) -> dict[str, Any]:
     """datapackage.json as an object whose resources are objects; PackageError otherwise."""
-    descriptor = read_json(root, DESCRIPTOR)
+    return as_descriptor(read_json(root, DESCRIPTOR))
+
+
+def as_descriptor(descriptor: Any) -> dict[str, Any]:
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
     if not isinstance(resources, list) or not all(isinstance(entry, dict) for entry in resources):
         raise PackageError(f"{DESCRIPTOR}: not a data package ('resources' must be a list of objects)")
@@ -302,7 +305,7 @@ def _judge(pkg: Package, descriptor: dict[str, Any], release: dict[str, Resource
         file = resource.entry["schema"]
         if any(e.get("name") == name and e.get("schema") == file for e in pkg.descriptor["resources"]):
             try:  # a schema moved or removed is a difference of the descriptor
-                schemas[name] = read_json(pkg.root, file)
+                schemas[name] = pkg.read_json(file)
                 pairs.append((file, _plain(resource.schema), _plain(schemas[name])))
             except PackageError as err:
                 problems.append(_files(file, str(err).removeprefix(f"{file}: ")))
@@ -356,7 +359,7 @@ def _package_problems(pkg: Package) -> list[Problem]:
         p.get("path") if isinstance(p, dict) else p for p in (licences if isinstance(licences, list) else [licences])
     ]:
         try:  # a URL is where the licence is published, never fetched
-            path is None or is_url(path) or read_file(pkg.root, path)
+            path is None or is_url(path) or pkg.read(path)
         except PackageError:
             problems.append(
                 _files(
@@ -368,7 +371,7 @@ def _package_problems(pkg: Package) -> list[Problem]:
         return [*problems, _files(DESCRIPTOR, "sources must be a list of objects", field="sources")]
     for number, source in [(n, s) for n, s in enumerate(sources) if not is_url(s.get("path"))]:  # a URL: never fetched
         try:
-            data = read_file(pkg.root, source.get("path"))
+            data = pkg.read(source.get("path"))
             pkg.snapshots[source["path"]] = data.decode("utf-8")
         except (PackageError, UnicodeDecodeError) as err:
             problems.append(_files(DESCRIPTOR, f"sources[{number}]: {err}", field="sources", value=source.get("path")))
@@ -436,6 +439,15 @@ class Package:
     problems: list[Problem] = field(default_factory=list)
     rules: str = "release"  # whose rules judge it: the release's, or (for a fork) the copy's own
     differences: list[Problem] = field(default_factory=list)  # of the copy's rules from the release's
+    raw: dict[str, bytes] = field(default_factory=dict)  # every file read, by path: each is read once
+
+    def read(self, relpath: str, limit: int = MAX_FILE_BYTES) -> bytes:
+        if relpath not in self.raw:
+            self.raw[relpath] = read_file(self.root, relpath, limit)
+        return self.raw[relpath]
+
+    def read_json(self, relpath: str) -> Any:
+        return parse_json(self.read(relpath, MAX_JSON_BYTES), relpath)
 
     def path_of(self, table: str) -> str:
         return self.resources[table].path
@@ -457,25 +469,24 @@ class Package:
         return problems
 
 
-def release_rules(descriptor: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Resource]]:
-    """The descriptor (read unless given) and tables of the release installed with this module, whose rules judge
-    every copy."""
+def release_rules(own: Package | None = None) -> tuple[dict[str, Any], dict[str, Resource]]:
+    """The descriptor and tables of the release installed with this module, whose rules judge every copy (own: the
+    release itself, already opened, whose files are then read only once)."""
     root = default_root()
-    descriptor = descriptor or read_descriptor(root)
-    return descriptor, {
-        e["name"]: Resource(e["name"], e["path"], read_json(root, e["schema"]), e) for e in descriptor["resources"]
-    }
+    descriptor = own.descriptor if own else read_descriptor(root)
+    schema = own.read_json if own else lambda file: read_json(root, file)
+    return descriptor, {e["name"]: Resource(e["name"], e["path"], schema(e["schema"]), e) for e in descriptor["resources"]}
 
 
 def files_stage(pkg: Package) -> list[Problem]:
     """The copy's rules against the release's (or a fork's own, screened), then each CSV's bytes and the pins."""
     own = pkg.root == default_root()
-    descriptor, release = release_rules(pkg.descriptor if own else None)
+    descriptor, release = release_rules(pkg if own else None)
     problems = [] if own else _judge(pkg, descriptor, release)
     pkg.resources = pkg.resources or release
     for name, resource in pkg.resources.items():
         try:
-            pkg.files[name] = read_file(pkg.root, resource.path)
+            pkg.files[name] = pkg.read(resource.path)
             problems += check_csv(resource.path, pkg.files[name])
         except PackageError as err:
             problems.append(_files(resource.path, str(err).removeprefix(f"{resource.path}: ")))
@@ -491,7 +502,7 @@ def open_package(
     if rules not in ("release", "copy"):
         raise ValueError(f"rules must be 'release' or 'copy', not {rules!r}")
     pkg = Package(resolve_root(root), {}, rules=rules)
-    pkg.descriptor = read_descriptor(pkg.root)
+    pkg.descriptor = as_descriptor(pkg.read_json(DESCRIPTOR))
     pkg.problems = files_stage(pkg)
     for problem in (pkg.problems or pkg.type_tables())[:1] if strict else ():
         raise DataPackageError(problem)

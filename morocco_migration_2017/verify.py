@@ -95,13 +95,15 @@ def compare(release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, l
     return found
 
 
-def verify(path: str | Path | None = None) -> Verdict:
-    """Is the package at path (its folder or datapackage.json; this package by default), or one table's CSV, a release?"""
+def verify(path: str | Path | None = None, read: dict[str, bytes] | None = None) -> Verdict:
+    """Is the package at path (its folder or datapackage.json; this package by default), or one table's CSV, a release?
+    read: the package's files as already read (by validate), so that none is read twice."""
     known, target, only = releases(), Path(path or "."), None
     if path is None or not target.is_file() or target.name == DESCRIPTOR:
         root = resolve_root(path)  # a file the copy names but lacks is a removed file
-        label = str(root)
-        copy = {n: read_file(root, n) for n in package_files(read_descriptor(root)) if os.path.lexists(root / n)}
+        label, read = str(root), read or {}
+        names = package_files(parse_json(read[DESCRIPTOR], DESCRIPTOR) if DESCRIPTOR in read else read_descriptor(root))
+        copy = {n: read[n] if n in read else read_file(root, n) for n in names if n in read or os.path.lexists(root / n)}
     else:  # one table's CSV, known by its header, else by its file name
         data = read_file(target.resolve().parent, target.resolve().name)
         tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]

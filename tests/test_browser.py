@@ -11,11 +11,13 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 import plain_checks as pc
 from edits import ROOT
+from site_build import SITE_URL
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -36,7 +38,23 @@ if not Path(CHROMIUM).exists():
     pytest.skip("Chromium is not installed (apt-get install chromium); CI installs it", allow_module_level=True)
 
 
+# The site is served under its address's path, as deployed: the 404 page links its assets by absolute path.
+SITE_PATH = urlsplit(SITE_URL).path.rstrip("/")
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site under SITE_PATH only; anything outside it is not found."""
+
+    def send_head(self) -> object:
+        route = self.path.split("?", 1)[0].split("#", 1)[0]
+        if route != SITE_PATH and not route.startswith(SITE_PATH + "/"):
+            self.send_error(http.HTTPStatus.NOT_FOUND)
+            return None
+        return super().send_head()
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path(path.removeprefix(SITE_PATH) or "/")
+
     def log_message(self, *_: object) -> None:
         pass
 
@@ -45,7 +63,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def base_url(site: Path) -> Iterator[str]:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    yield f"http://127.0.0.1:{server.server_address[1]}{SITE_PATH}"
     server.shutdown()
 
 

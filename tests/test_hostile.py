@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from edits import edit_descriptor, edit_rows, get_cell, replace_bytes, resource, set_cell
+from edits import ROOT, edit_descriptor, edit_rows, get_cell, replace_bytes, resource, set_cell
 from morocco_migration_2017.cli import main
 from verdicts import assert_caught, says
 
@@ -26,6 +26,7 @@ STATS, STMT, IND, SRC, MEN, XC = (
 )
 SNAP = "data/sources/northafricapost-20703.txt"
 DP = "datapackage.json"
+VERSION = json.loads((ROOT / DP).read_text(encoding="utf-8"))["version"]  # the release these rules are
 Corrupt = Callable[[Path], None]
 
 
@@ -151,7 +152,7 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("descriptor-nested-100000", write(DP, nested(100_000).encode()), 2, None, DP, None, None, "nested"),
     ("descriptor-nested-in-a-value", descriptor(lambda d: d.update(keywords=json.loads(nested(40)))), 2, None, DP, None, None, "nested"),
     ("schema-nested-100000", write("schemas/sources.schema.json", nested(100_000).encode()), 1, "files", "schemas/sources.schema.json", None, None, "nested"),
-    ("descriptor-duplicate-key", in_text(DP, '"version": "2.0.0",', '"version": "2.0.0", "version": "9.9.9",'), 2, None, DP, None, None, "duplicate key"),
+    ("descriptor-duplicate-key", in_text(DP, f'"version": "{VERSION}",', f'"version": "{VERSION}", "version": "9.9.9",'), 2, None, DP, None, None, "duplicate key"),
     ("schema-duplicate-key", in_text("schemas/indicators.schema.json", '"title": "Indicators",', '"title": "Indicators", "title": "x",'), 1, "files", "schemas/indicators.schema.json", None, None, "duplicate key"),
     ("schema-is-an-array", write("schemas/indicators.schema.json", b"[1, 2]"), 1, "files", "schemas/indicators.schema.json", None, "fields", "fields"),
     ("schema-not-json", write("schemas/indicators.schema.json", b"{"), 1, "files", "schemas/indicators.schema.json", None, None, "JSON"),
@@ -300,7 +301,7 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("primary-key-on-a-missing-field", schema_edit("indicators", lambda s: s.update(primaryKey=["nope"])), 1, "files", "schemas/indicators.schema.json", None, "primaryKey", "must name fields"),
     ("foreign-key-to-a-missing-table", schema_edit("statistics", lambda s: s["foreignKeys"][0]["reference"].update(resource="nope")), 1, "frictionless", STATS, None, None, "foreign"),
     # a copy brings its own rules: each difference from the release's is named, file and JSON path
-    ("primary-key-removed", schema_edit("statistics", lambda s: s.pop("primaryKey")), 1, "files", "schemas/statistics.schema.json", None, None, 'primaryKey removed (release 2.0.0: ["statistic_id"])'),
+    ("primary-key-removed", schema_edit("statistics", lambda s: s.pop("primaryKey")), 1, "files", "schemas/statistics.schema.json", None, None, f'primaryKey removed (release {VERSION}: ["statistic_id"])'),
     ("foreign-keys-removed", schema_edit("statistics", lambda s: s.pop("foreignKeys")), 1, "files", "schemas/statistics.schema.json", None, None, "foreignKeys removed"),
     ("one-foreign-key-removed", schema_edit("statistics", lambda s: s["foreignKeys"].pop()), 1, "files", "schemas/statistics.schema.json", None, None, "foreignKeys changed"),
     ("missing-values-declared", schema_edit("statements", lambda s: s.update(missingValues=["", "NA"])), 1, "files", "schemas/statements.schema.json", None, None, "missingValues changed"),
@@ -308,12 +309,12 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("constraint-dropped", schema_edit("indicators", lambda s: field_of(s, "definition").pop("constraints")), 1, "files", "schemas/indicators.schema.json", None, None, "fields[definition].constraints removed"),
     ("enum-widened", schema_edit("statistics", lambda s: field_of(s, "value_bound")["constraints"]["enum"].append("approximate")), 1, "files", "schemas/statistics.schema.json", None, None, "fields[value_bound].constraints.enum changed"),
     ("pattern-loosened", schema_edit("indicators", lambda s: field_of(s, "label")["constraints"].update(pattern=".*")), 1, "files", "schemas/indicators.schema.json", None, None, "fields[label].constraints.pattern changed"),
-    ("type-changed", schema_edit("statistics", lambda s: field_of(s, "value").update(type="number")), 1, "files", "schemas/statistics.schema.json", None, None, 'fields[value].type changed (release 2.0.0: "integer")'),
+    ("type-changed", schema_edit("statistics", lambda s: field_of(s, "value").update(type="number")), 1, "files", "schemas/statistics.schema.json", None, None, f'fields[value].type changed (release {VERSION}: "integer")'),
     ("field-added", schema_edit("indicators", lambda s: s["fields"].append({"name": "extra"})), 1, "files", "schemas/indicators.schema.json", None, None, "fields[extra] added"),
-    ("field-removed", schema_edit("indicators", lambda s: s["fields"].pop()), 1, "files", "schemas/indicators.schema.json", None, None, "fields[unit] removed"),
+    ("field-removed", schema_edit("indicators", lambda s: s["fields"].remove(field_of(s, "unit"))), 1, "files", "schemas/indicators.schema.json", None, None, "fields[unit] removed"),
     ("fields-reordered", schema_edit("indicators", lambda s: s["fields"].reverse()), 1, "files", "schemas/indicators.schema.json", None, None, "fields order changed"),
     ("comment-char", res("statistics", dialect={"commentChar": "#"}), 1, "files", DP, None, None, "resources[statistics].dialect.commentChar added"),
-    ("tab-delimiter", descriptor(lambda d: resource(d, "statistics")["dialect"].update(delimiter="\t")), 1, "files", DP, None, None, 'resources[statistics].dialect.delimiter changed (release 2.0.0: ",")'),
+    ("tab-delimiter", descriptor(lambda d: resource(d, "statistics")["dialect"].update(delimiter="\t")), 1, "files", DP, None, None, f'resources[statistics].dialect.delimiter changed (release {VERSION}: ",")'),
     ("header-false", descriptor(lambda d: resource(d, "mentions")["dialect"].update(header=False)), 1, "files", DP, None, None, "resources[mentions].dialect.header changed"),
     ("compression", res("statistics", compression="gz"), 1, "files", DP, None, None, "resources[statistics].compression added"),
     ("scheme-changed", res("statistics", scheme="https"), 1, "files", DP, None, None, "resources[statistics].scheme changed"),

@@ -106,7 +106,8 @@ def test_an_unreleased_change_is_caught_and_needs_a_version_and_changelog(tmp_pa
     assert record(root).returncode == 0
     assert record(root, "--check").returncode == 0
     shipped = root / "morocco_migration_2017/releases"
-    assert sorted(p.name for p in shipped.iterdir()) == ["2.0.0.json", "2.0.0.zip", "9.0.0.json", "9.0.0.zip"]
+    released = [p.name for p in (ROOT / "morocco_migration_2017/releases").iterdir()]
+    assert sorted(p.name for p in shipped.iterdir()) == sorted([*released, "9.0.0.json", "9.0.0.zip"])
     assert (shipped / "2.0.0.json").read_bytes() == (ROOT / "morocco_migration_2017/releases/2.0.0.json").read_bytes()
     assert oct((shipped / "9.0.0.zip").stat().st_mode & 0o777) == "0o644"
 
@@ -206,14 +207,14 @@ def test_changelog_data_changes_between_two_versions_come_from_verify(package_co
     set_cell(package_copy, "statistics", 2, "value", "60000")
     old_area = get_cell(package_copy, "statistics", 3, "area")
     set_cell(package_copy, "statistics", 3, "area", "Rabat")
-    script = [sys.executable, str(ROOT / "scripts/changelog_data.py"), "2.0.0", str(package_copy)]
+    script = [sys.executable, str(ROOT / "scripts/changelog_data.py"), VERSION, str(package_copy)]
     result = subprocess.run(script, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     row2, row3 = (pc.rows(ROOT, "statistics")[i]["statistic_id"] for i in (0, 1))
     assert result.stdout.splitlines() == [
         f"- data/statistics.csv, {row2}, value: `{old_value}` → `60000`",
         f"- data/statistics.csv, {row3}, area: `{old_area}` → `Rabat`",
-        '- datapackage.json, $.version: `"2.0.0"` → `"9.1.0"`',
+        f'- datapackage.json, $.version: `"{VERSION}"` → `"9.1.0"`',
     ]
-    same = subprocess.run([*script[:2], "2.0.0", "2.0.0"], capture_output=True, text=True)
+    same = subprocess.run([*script[:2], VERSION, VERSION], capture_output=True, text=True)
     assert same.stdout == "- No change to the package's files.\n"
