@@ -18,13 +18,14 @@ QUALIFIERS: dict[str, str | None] = {"more than": "lower_bound", "over": "lower_
 QUALIFIERS |= {"as much as": "upper_bound", "up to": "upper_bound"}
 QUALIFIERS |= dict.fromkeys(("at least", "at most", "nearly", "almost", "about", "around", "some", "approximately"))
 QUALIFIERS |= dict.fromkeys(("roughly", "less than", "fewer than", "under", "circa", "close to", "estimated"))
-# Words decided to leave a number plain when they stand just before it: the prepositions, articles and verbs
-# that precede the source's figures ("the dismantling of 80", "foiling 50,000", "cells to 3000"). Any other
-# word there is neither: the check asks for a decision, it never reads it as "no qualifier".
-NEUTRAL = frozenset(("of", "to", "by", "at", "for", "from", "with", "and", "the", "foiling", "foils", "dismantles"))
+# Words decided to leave a number plain when they stand just before it: a verb ("foiling 50,000"), or a word with
+# the preposition that ties it to the number ("the dismantling of 80", "cells to 3000"). A preposition alone
+# decides nothing ("north of", "upwards of" are qualifiers): any other ending asks for a decision, it is never
+# read as "no qualifier".
+NEUTRAL = frozenset(("foiling", "foils", "dismantles", "dismantling of", "return of", "cells to"))
 BOUND_WORDS = {"point": "", **{bound: f"{phrase} " for phrase, bound in reversed(QUALIFIERS.items()) if bound}}
 _QUALIFIER = "|".join(q.replace(" ", r"\s+") for q in sorted(QUALIFIERS, key=len, reverse=True))
-_LAST_WORDS = re.compile(rf"(?:\b({_QUALIFIER})|(\w+))?\W*\Z", re.IGNORECASE)
+_LAST_WORDS = re.compile(rf"(?:\b({_QUALIFIER})|((?:\w+\s+)?\w+))?\W*\Z", re.IGNORECASE)
 # period_text as printed -> (period_type, whether it names a start year); a phrase without a year of its
 # own ("this year") takes the statement's year. Listed longest first: the finder takes the whole phrase.
 PERIODS = ((r"so far in (\d{4})", "year_to_date", True), (r"in (\d{4})", "year_to_date", True))
@@ -45,10 +46,11 @@ def implied_bound(text_before: str) -> tuple[str | None, str]:
     """(value_bound, words) that the words just before a number imply: a qualifier's bound, "point" after a
     neutral word or none, None (a decision is needed) after any other word."""
     match = _LAST_WORDS.search(text_before)
-    qualifier, word = " ".join((match[1] or "").lower().split()), (match[2] or "").lower()
+    qualifier, words = " ".join((match[1] or "").lower().split()), (match[2] or "").lower().split()
     if qualifier:
         return QUALIFIERS[qualifier], qualifier
-    return ("point" if not word or word in NEUTRAL else None), word
+    neutral = not words or " ".join(words) in NEUTRAL or words[-1] in NEUTRAL
+    return ("point" if neutral else None), " ".join(words)
 
 
 def implied_period(period_text: str | None, year: int) -> tuple[str, str | None] | None:

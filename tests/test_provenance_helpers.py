@@ -62,6 +62,10 @@ def test_unreadable_mentions_are_none(text: str) -> None:
         ("organizations gain nearly ", None),
         ("organizations gain a whopping ", None),
         ("a total (", None),
+        ("organizations gain north of ", None),  # a preposition alone decides nothing
+        ("gain upwards of ", None),
+        ("the number came to ", None),
+        ("trafficking cells to well nigh ", None),
     ],
 )
 def test_the_words_before_a_number_give_its_bound(before: str, bound: str | None) -> None:

@@ -19,6 +19,7 @@ DATA = [
     "datapackage.json",
     *[str(p.relative_to(ROOT)) for p in sorted((ROOT / "data").rglob("*")) if p.is_file()],
     *[str(p.relative_to(ROOT)) for p in sorted((ROOT / "schemas").glob("*.json"))],
+    "CITATION.cff",
 ]
 # Modules users run. The docs renderer and the maintenance helpers must never come back into the wheel.
 USER_MODULES = {
