@@ -16,7 +16,7 @@ import pandas as pd
 import regex
 from iso3166 import countries
 
-from .wording import MENTION_PATTERN, PERIOD_PHRASE, implied_bound, implied_period, parse_mention
+from .wording import MENTION_PATTERN, PERIOD_PHRASE, UNITS, implied_bound, implied_period, parse_mention
 
 CHECK = "provenance"
 # The mention roles these checks treat differently; a test holds them equal to the schema's enum of mentions.role.
@@ -366,6 +366,15 @@ def places_agree(ctx: Package) -> Findings:
     yield from _each("statistics", stats, pd.notna(found), "country_code", "area and country_code disagree: {}", found)
 
 
+def units_are_named(ctx: Package) -> Findings:
+    """An indicator's unit_words are words that name its unit (wording.UNITS): the unit follows the source's words."""
+    indicators = ctx.tables["indicators"]
+    pairs = zip(_col(indicators, "unit"), _col(indicators, "unit_words"), strict=True)
+    stray = np.array([" ".join(sorted(set(words.split()) - UNITS.get(unit, set()))) for unit, words in pairs], dtype=object)
+    say = "the words {!r} do not name this unit; correct the unit, or decide the words in wording.py"
+    yield from _each("indicators", indicators, stray != "", "unit", say, stray)
+
+
 def _text_fault(text: str) -> str | None:
     if text.isascii() and text.isprintable():
         return None
@@ -388,4 +397,4 @@ def text_is_clean(ctx: Package) -> Findings:
 
 CHECKS: list[Callable[[Package], Findings]] = [quotes_match_snapshot, mentions_fit_the_snapshot, figures_follow_their_words]
 CHECKS += [periods_follow_the_words, dates_are_plausible, sources_are_sound, inferred_fields_hold, facts_have_evidence]
-CHECKS += [cross_checks_consistent, places_agree, text_is_clean]
+CHECKS += [cross_checks_consistent, places_agree, units_are_named, text_is_clean]

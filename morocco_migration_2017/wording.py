@@ -23,6 +23,9 @@ QUALIFIERS |= dict.fromkeys(("roughly", "less than", "fewer than", "under", "cir
 # decides nothing ("north of", "upwards of" are qualifiers): any other ending asks for a decision, it is never
 # read as "no qualifier".
 NEUTRAL = frozenset(("foiling", "foils", "dismantles", "dismantling of", "return of", "cells to"))
+# The words a source may use for each unit of indicators.unit: an indicator's unit_words must name its unit.
+UNITS = {"attempts": {"attempts"}, "networks": {"networks", "cells", "rings", "groups"}, "USD": {"$", "dollars", "USD"}}
+UNITS["persons"] = {"migrants", "persons", "people", "returnees", "immigrants"}
 BOUND_WORDS = {"point": "", **{bound: f"{phrase} " for phrase, bound in reversed(QUALIFIERS.items()) if bound}}
 _QUALIFIER = "|".join(q.replace(" ", r"\s+") for q in sorted(QUALIFIERS, key=len, reverse=True))
 _LAST_WORDS = re.compile(rf"(?:\b({_QUALIFIER})|((?:\w+\s+)?\w+))?\W*\Z", re.IGNORECASE)
