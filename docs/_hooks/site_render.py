@@ -481,6 +481,17 @@ def cite_page(citation: dict[str, Any], licence: dict[str, Any]) -> str:
         + ".",
         "",
     ]
+    lines += [
+        "## A specific version",
+        "",
+        "Cite the version you used: its number and date are the ones above, and every version's files stay "
+        "checkable with `morocco-migration-2017 verify`. Once the repository is linked to Zenodo, each release "
+        "gets a DOI of its own, minted from `.zenodo.json`, and Zenodo's concept DOI resolves to the latest "
+        "version. A version's DOI then appears on its Zenodo record, in its release notes, and in the "
+        "`identifiers` of `CITATION.cff` from the next version on. Until the first release is published there "
+        "is no DOI: cite the version number.",
+        "",
+    ]
     ref = citation.get("preferred-citation") or next(iter(citation.get("references", [])), None)
     if ref:
         who = "; ".join(a.get("name", "") for a in ref.get("authors", []))
