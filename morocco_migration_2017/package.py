@@ -359,11 +359,11 @@ def _package_problems(pkg: Package) -> list[Problem]:
         p.get("path") if isinstance(p, dict) else p for p in (licences if isinstance(licences, list) else [licences])
     ]:
         try:  # a URL is where the licence is published, never fetched
-            path is None or is_url(path) or pkg.read(path)
+            path is None or (isinstance(path, str) and path.startswith(("https://", "http://"))) or pkg.read(path)
         except PackageError:
             problems.append(
                 _files(
-                    DESCRIPTOR, "a licence's path must be a URL or a file inside the package", field="licenses", value=path
+                    DESCRIPTOR, "a licence's path must be an http(s) URL or a file inside the package", field="licenses", value=path
                 )
             )
     sources = pkg.descriptor.get("sources", [])
@@ -498,7 +498,7 @@ def open_package(
 ) -> Package:
     """The package at root (the release by default), read once and judged by the release's rules (rules="copy": by
     its own, for a fork). strict: DataPackageError with the first problem, tables typed (validate=True: and checked
-    by the pandera schemas); else problems recorded, tables left to validate. PackageError without a descriptor."""
+    by every later stage of validate: Frictionless, pandera, provenance); else problems recorded, tables left to validate. PackageError without a descriptor."""
     if rules not in ("release", "copy"):
         raise ValueError(f"rules must be 'release' or 'copy', not {rules!r}")
     pkg = Package(resolve_root(root), {}, rules=rules)
@@ -506,10 +506,9 @@ def open_package(
     pkg.problems = files_stage(pkg)
     for problem in (pkg.problems or pkg.type_tables())[:1] if strict else ():
         raise DataPackageError(problem)
-    if strict and validate:
-        from .pandera_schemas import pandera_problems
+    if strict and validate:  # every stage of validate, on what was read here
+        from .validation import check_opened
 
-        for name, resource in pkg.resources.items():
-            for problem in pandera_problems(resource, pkg.tables[name]):
-                raise DataPackageError(problem)
+        for problem in check_opened(pkg).problems[:1]:
+            raise DataPackageError(problem)
     return pkg

@@ -193,6 +193,15 @@ def _stages(pkg: Package, report: Report, timeout: float, stages: list[tuple[str
     return report
 
 
+STAGES = [("frictionless", frictionless_stage), ("pandera", pandera_stage), ("provenance", provenance_stage)]
+
+
+def check_opened(pkg: Package, timeout: float = STAGE_SECONDS) -> Report:
+    """The stages after the files stage, on a package opened without a problem: what load*(validate=True) and
+    the exports accept is exactly what validate accepts."""
+    return _stages(pkg, Report(pkg.root), timeout, STAGES)
+
+
 def validate_package(
     root: str | Path | None = None,
     timeout: float = STAGE_SECONDS,
@@ -206,7 +215,7 @@ def validate_package(
     report = Report(resolve_root(root), max_problems)
     pkg = _timed(report, "files", timeout, lambda: open_package(report.package, strict=False, rules=rules))
     report.add(pkg.problems if pkg else ())
-    stages = [("frictionless", frictionless_stage), ("pandera", pandera_stage), ("provenance", provenance_stage)]
+    stages = STAGES
     if parallel and pkg and not report.problem_count and hasattr(os, "fork") and threading.active_count() == 1:
         ready, join = _forked(lambda: _stages(pkg, Report(report.package, max_problems), timeout, stages[:1]))
         ahead, first, error = Report(report.package, max_problems), None, None

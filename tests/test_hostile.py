@@ -194,6 +194,7 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("a-start-on-a-so-far-figure", cell("statistics", 6, "period_start", "2014-01-01"), 1, "provenance", STATS, 6, "period_start", "makes it empty"),
     ("private-use-character", cell("indicators", 5, "label", "Migrants granted legal \ue000stay"), 1, "provenance", IND, 5, "label", "invisible or control character U+E000"),
     ("soft-hyphen-in-text", cell("indicators", 5, "label", "Mi\u00adgrants granted legal stay"), 1, "provenance", IND, 5, "label", "invisible"),
+    ("cell-too-long", cell("statements", 2, "notes", "A note. " * 2000), 1, "frictionless", "data/statements.csv", 2, "notes", "maxLength"),
     ("trailing-space", cell("indicators", 2, "label", "Irregular-migration attempts foiled "), 1, "frictionless", IND, 2, "label", "pattern"),
     # numbers
     ("full-width-digits", cell("statistics", 2, "value", "\uff15\uff10\uff10\uff10\uff10"), 1, "pandera", STATS, 2, "value", "ASCII"),
@@ -324,7 +325,8 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("schema-path-changed", res("indicators", schema="schemas/statistics.schema.json"), 1, "files", DP, None, None, "resources[indicators].schema changed"),
     ("defaults-spelt-out", descriptor(lambda d: resource(d, "indicators").update(encoding="utf-8", dialect={})), 0, None, "", None, None, ""),
     ("created-in-the-future", descriptor(lambda d: d.update(created="2999-01-01T00:00:00Z")), 1, "files", DP, None, "created", "after the moment of validation"),
-    ("licence-path-outside", descriptor(lambda d: d["licenses"][0].update(path="../LICENSE")), 1, "files", DP, None, "licenses", "URL or a file inside"),
+    ("licence-path-outside", descriptor(lambda d: d["licenses"][0].update(path="../LICENSE")), 1, "files", DP, None, "licenses", "http(s) URL or a file inside"),
+    ("licence-path-file-url", descriptor(lambda d: d["licenses"][0].update(path="file:///etc/passwd")), 1, "files", DP, None, "licenses", "http(s) URL or a file inside"),
     ("licence-path-inside", descriptor(lambda d: d["licenses"][0].update(path="data/statistics.csv")), 0, None, "", None, None, ""),
 ]
 # fmt: on

@@ -219,3 +219,25 @@ def test_frictionless_stopping_at_its_limit_marks_the_report_truncated(
     assert {p["check"] for p in report["problems"]} == {"frictionless:primary-key"}
     main(["validate", str(package_copy), "--max-problems", "10"])
     assert capsys.readouterr().out.splitlines()[-1].startswith(f"at least {report['problem_count']} problems found")
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "field", "value"),
+    [
+        ("statistics", 2, "quote", "foiling 50,000 illegal immigration attempts so far in 2018"),  # provenance
+        ("statements", 2, "notes", "A note with a NUL \x00 inside."),  # text hygiene (provenance)
+        ("statistics", 3, "value", "81"),  # the mention no longer reads as the value (provenance)
+    ],
+)
+def test_load_with_validate_refuses_what_validate_refuses(
+    package_copy: Path, table: str, row: int, field: str, value: str
+) -> None:
+    from edits import set_cell
+
+    set_cell(package_copy, table, row, field, value)
+    report = validate_package(package_copy)
+    assert not report.valid
+    assert mm.load_all(package_copy)[table] is not None  # read without validate: the tables, as typed
+    with pytest.raises(mm.DataPackageError) as refused:
+        mm.load_all(package_copy, validate=True)
+    assert refused.value.problem == report.problems[0]

@@ -192,10 +192,13 @@ def limits_sentence() -> str:
 
     return (
         f"Files are read up to {package.MAX_FILE_BYTES // 2**20} MiB each, JSON files up to "
-        f"{package.MAX_JSON_BYTES // 2**20} MiB and {package.MAX_JSON_DEPTH} levels deep; a cell may be as large "
-        "as its file (the `csv` module's 131,072-character limit is raised to match, for Frictionless too). Each "
+        f"{package.MAX_JSON_BYTES // 2**20} MiB and {package.MAX_JSON_DEPTH} levels deep. A text cell holds at most "
+        "the `maxLength` of its field in the Table Schema; the reader still takes a cell as large as its file (the "
+        "`csv` module's 131,072-character limit is raised to match, for Frictionless too), so that an oversized "
+        "cell is reported rather than refused unread. Each "
         f"stage runs under a time budget (`--timeout`, {validation.STAGE_SECONDS:g} s by default), so a pattern that "
-        f"backtracks is stopped and reported rather than left to hang. Dates must lie between "
+        f"backtracks is stopped and reported rather than left to hang. At most `--max-problems` problems "
+        f"({validation.MAX_PROBLEMS:,} by default) are listed, and all are counted. Dates must lie between "
         f"{provenance.EARLIEST_DATE.date()} (Morocco's independence) and the package's `created` date."
     )
 
