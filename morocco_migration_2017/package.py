@@ -361,11 +361,8 @@ def _package_problems(pkg: Package) -> list[Problem]:
         try:  # a URL is where the licence is published, never fetched
             path is None or (isinstance(path, str) and path.startswith(("https://", "http://"))) or pkg.read(path)
         except PackageError:
-            problems.append(
-                _files(
-                    DESCRIPTOR, "a licence's path must be an http(s) URL or a file inside the package", field="licenses", value=path
-                )
-            )
+            message = "a licence's path must be an http(s) URL or a file inside the package"
+            problems.append(_files(DESCRIPTOR, message, field="licenses", value=path))
     sources = pkg.descriptor.get("sources", [])
     if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
         return [*problems, _files(DESCRIPTOR, "sources must be a list of objects", field="sources")]
@@ -498,7 +495,8 @@ def open_package(
 ) -> Package:
     """The package at root (the release by default), read once and judged by the release's rules (rules="copy": by
     its own, for a fork). strict: DataPackageError with the first problem, tables typed (validate=True: and checked
-    by every later stage of validate: Frictionless, pandera, provenance); else problems recorded, tables left to validate. PackageError without a descriptor."""
+    by every later stage of validate); else problems recorded, tables left to validate. PackageError without a
+    descriptor."""
     if rules not in ("release", "copy"):
         raise ValueError(f"rules must be 'release' or 'copy', not {rules!r}")
     pkg = Package(resolve_root(root), {}, rules=rules)
