@@ -93,12 +93,14 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
 def _release_line(path: str | None, read: dict[str, bytes]) -> str:
     """Whether the copy is a release: information only, it never changes validate's verdict."""
     try:
-        verdict = verify(path, read)
+        verdict = verify(path, read, files_only=True)
     except PackageError as err:
         return f"release: not checked ({err})"
     if verdict.release:
         return f"release: identical to {verdict.release}"
-    return f"release: matches no release (nearest {verdict.nearest}, {len(verdict.differences)} differences; run verify)"
+    count = len(verdict.differences)
+    differ = "1 file differs" if count == 1 else f"{count} files differ"
+    return f"release: matches no release (nearest {verdict.nearest}, {differ}; run verify)"
 
 
 def _verify(args: argparse.Namespace) -> tuple[int, list[str]]:

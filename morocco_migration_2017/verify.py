@@ -95,9 +95,10 @@ def compare(release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, l
     return found
 
 
-def verify(path: str | Path | None = None, read: dict[str, bytes] | None = None) -> Verdict:
+def verify(path: str | Path | None = None, read: dict[str, bytes] | None = None, files_only: bool = False) -> Verdict:
     """Is the package at path (its folder or datapackage.json; this package by default), or one table's CSV, a release?
-    read: the package's files as already read (by validate), so that none is read twice."""
+    read: the package's files as already read (by validate), so that none is read twice. files_only: name only the
+    files that differ, at a cost that does not grow with their rows (validate's one line)."""
     known, target, only = releases(), Path(path or "."), None
     if path is None or not target.is_file() or target.name == DESCRIPTOR:
         root = resolve_root(path)  # a file the copy names but lacks is a removed file
@@ -117,5 +118,10 @@ def verify(path: str | Path | None = None, read: dict[str, bytes] | None = None)
     distance = {v: sum(mine.get(n) != f.get(n) for n in mine.keys() | f.keys()) for v, f in files.items() if f}
     nearest = min(reversed(list(distance)), key=distance.__getitem__)
     release = {n: known[nearest]["content"][n] for n in files[nearest]}
-    found = compare(release, copy, known[nearest]["tables"]) if distance[nearest] else []
+    if files_only:
+        what = {(False, True): "removed", (True, False): "added", (True, True): "changed"}
+        found = [Difference(n, what[n in mine, n in files[nearest]]) for n in sorted(mine.keys() | files[nearest].keys())]
+        found = [d for d in found if mine.get(d.file) != files[nearest].get(d.file)]
+    else:
+        found = compare(release, copy, known[nearest]["tables"]) if distance[nearest] else []
     return Verdict(label, None if found else nearest, nearest, found)

@@ -203,10 +203,16 @@ def test_validate_says_whether_the_copy_is_a_release(package_copy: Path) -> None
     set_cell(package_copy, "statistics", 2, "notes", "Another note.")
     result = run("validate", str(package_copy))
     assert result.returncode == 0  # information only: the copy is still valid
-    assert result.stdout.splitlines()[-1] == f"release: matches no release (nearest {VERSION}, 1 differences; run verify)"
+    assert result.stdout.splitlines()[-1] == f"release: matches no release (nearest {VERSION}, 1 file differs; run verify)"
     set_cell(package_copy, "statistics", 2, "value_bound", "roughly")  # an invalid copy: its verdict stays last
     *_, release, verdict = run("validate", str(package_copy)).stdout.splitlines()
-    assert release == f"release: matches no release (nearest {VERSION}, 2 differences; run verify)"
+    assert release == f"release: matches no release (nearest {VERSION}, 1 file differs; run verify)"  # cells: verify
+    set_cell(package_copy, "indicators", 2, "label", "Attempts foiled")
+    assert (
+        run("validate", str(package_copy))
+        .stdout.splitlines()[-2]
+        .endswith("(nearest " + VERSION + ", 2 files differ; run verify)")
+    )
     assert re.fullmatch(rf"\d+ problems? found in {re.escape(str(package_copy))}", verdict), verdict
 
 
