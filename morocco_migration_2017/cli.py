@@ -12,7 +12,7 @@ from dataclasses import asdict
 from typing import Any
 
 from .problems import PackageError, printable
-from .verify import verify
+from .verify import SHOWN, verify
 
 FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip", "croissant", "annotations")
 PATH = {"nargs": "?", "help": "package folder or its datapackage.json (default: this package)"}
@@ -107,6 +107,7 @@ def _verify(args: argparse.Namespace) -> tuple[int, list[str]]:
     verdict = verify(args.path)
     if args.json:
         report = {**asdict(verdict), "identical": verdict.release is not None, "difference_count": len(verdict.differences)}
+        report |= {"differences": report["differences"][:SHOWN], "truncated": len(verdict.differences) > SHOWN}
         return int(not verdict.release), json.dumps(report, indent=2, ensure_ascii=True, default=str).splitlines()
     return int(not verdict.release), verdict.lines()
 

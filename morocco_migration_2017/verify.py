@@ -14,6 +14,7 @@ from .package import DESCRIPTOR, package_files, parse_json, read_descriptor, rea
 from .problems import PackageError, printable
 
 RELEASES = Path(__file__).resolve().parent / "releases"
+SHOWN = 1000  # differences printed (and listed in --json); all are counted
 
 
 @dataclass(frozen=True)
@@ -40,10 +41,11 @@ class Verdict:
     nearest: str | None
     differences: list[Difference] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
-        differ = f"matches no release; nearest {self.nearest}, {len(self.differences)} difference(s):"
+    def lines(self, limit: int = SHOWN) -> list[str]:
+        differ = f"matches no release; nearest {self.nearest}, {len(self.differences):,} difference(s)"
+        differ += f" (first {limit:,} shown):" if len(self.differences) > limit else ":"
         head = printable(f"{self.path}: " + (f"identical to release {self.release}" if self.release else differ))
-        return [head] + [f"  {difference.line()}" for difference in self.differences]
+        return [head] + [f"  {difference.line()}" for difference in self.differences[:limit]]
 
 
 def releases() -> dict[str, dict[str, Any]]:  # each release's manifest, with its files as "content"; oldest first

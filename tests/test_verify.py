@@ -191,11 +191,24 @@ def test_json_report_shape(package_copy: Path) -> None:
         "differences": [],
         "identical": True,
         "difference_count": 0,
+        "truncated": False,
     }
     set_cell(package_copy, "statistics", 2, "area", "Sahel")
     report = json.loads(run("verify", str(package_copy), "--json").stdout)
     assert (report["identical"], report["release"], report["difference_count"]) == (False, None, 1)
     assert set(report["differences"][0]) == {"file", "what", "row", "field", "release", "copy", "position"}
+
+
+def test_many_differences_are_all_counted_and_the_first_shown(package_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import morocco_migration_2017.cli as cli
+
+    monkeypatch.setattr(cli, "SHOWN", 2)
+    for row, area in ((2, "Sahel"), (3, "Rabat"), (4, "Algeria")):
+        set_cell(package_copy, "statistics", row, "area", area)
+    report = json.loads(run("verify", str(package_copy), "--json").stdout)
+    assert (report["difference_count"], len(report["differences"]), report["truncated"]) == (3, 2, True)
+    lines = mm.verify(package_copy).lines(limit=2)
+    assert lines[0].endswith("3 difference(s) (first 2 shown):") and len(lines) == 3
 
 
 def test_validate_says_whether_the_copy_is_a_release(package_copy: Path) -> None:
