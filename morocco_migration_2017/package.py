@@ -15,6 +15,7 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -27,6 +28,7 @@ from .problems import DataPackageError, PackageError, Problem
 DESCRIPTOR = "datapackage.json"
 MAX_FILE_BYTES = 64 * 2**20  # the largest data file; the snapshot is 2.6 kB, the CSVs a few kB
 MAX_JSON_BYTES = 4 * 2**20  # the largest descriptor or schema
+MAX_CELLS = 1000  # cells of one row (the widest table has 17): a longer row is refused before any parser reads it
 MAX_JSON_DEPTH = 32  # nesting of arrays and objects; ours reach 6
 PROFILES = "https://datapackage.org/profiles/2.0/"  # standard profiles are named by URL, never fetched
 # The type vocabulary, read by the loader, the pandera translator and the files stage: Table Schema type ->
@@ -334,13 +336,47 @@ def check_csv(relpath: str, data: bytes) -> list[Problem]:
             f"not UTF-8, the encoding it declares (byte {data[err.start]:#04x} at offset {err.start}); re-save as UTF-8"
         )
         return [_files(relpath, message, row=data.count(b"\n", 0, err.start) + 1, field="encoding")]
+    widest = max(data.split(b"\n"), key=lambda line: line.count(b","))  # bounds the work of every parser after this
     found = [
+        (
+            widest.count(b",") > MAX_CELLS,
+            f"a line holds more than {MAX_CELLS:,} commas; no row of the package may have more cells than that",
+            data.find(widest),
+        ),
         (b"\r" in data, "carriage return found (CRLF line endings?); use LF line endings only", data.find(b"\r")),
         (not data.endswith(b"\n"), "last line does not end with a newline (LF)", len(data)),
         (data.endswith(b"\n\n"), "blank line at the end of the file; remove it", len(data) - 1),
         (b"," not in data.split(b"\n", 1)[0] != b"", "header is not comma-separated; the package's CSVs use commas", 0),
     ]
     return [_files(relpath, message, row=data.count(b"\n", 0, at) + 1) for broken, message, at in found if broken]
+
+
+def _json_text_problems(pkg: Package) -> list[Problem]:
+    """Every key and string of the JSON files read (descriptor, schemas) is clean text, as every table cell must
+    be (provenance's rule), but for the dialects' characters: the first fault of each file, with its JSON path."""
+    from .provenance import text_fault
+
+    def walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield f"{path}.{key}", key
+                yield from walk(item, f"{path}.{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                yield from walk(item, f"{path}[{index}]")
+        elif isinstance(value, str):
+            yield path, value
+
+    problems = []
+    for name in [n for n in pkg.raw if n.endswith(".json")]:
+        try:
+            texts = [(p, t) for p, t in walk(pkg.read_json(name), "$") if ".dialect." not in p]  # rules: the release's
+        except PackageError:  # not JSON: reported where it was read
+            continue
+        first = next(((p, t, f) for p, t in texts if (f := text_fault(t))), None)
+        if first:
+            problems.append(_files(name, f"{first[0]}: {first[2]}", value=first[1]))
+    return problems
 
 
 def _package_problems(pkg: Package) -> list[Problem]:
@@ -487,7 +523,7 @@ def files_stage(pkg: Package) -> list[Problem]:
             problems += check_csv(resource.path, pkg.files[name])
         except PackageError as err:
             problems.append(_files(resource.path, str(err).removeprefix(f"{resource.path}: ")))
-    return problems + _package_problems(pkg)
+    return problems + _package_problems(pkg) + _json_text_problems(pkg)
 
 
 def open_package(

@@ -375,7 +375,9 @@ def units_are_named(ctx: Package) -> Findings:
     yield from _each("indicators", indicators, stray != "", "unit", say, stray)
 
 
-def _text_fault(text: str) -> str | None:
+def text_fault(text: str) -> str | None:
+    """Why a text is not clean English text as it reads (hidden, control or compatibility characters, letters
+    outside the Latin script), or None."""
     if text.isascii() and text.isprintable():
         return None
     hidden, foreign = _HIDDEN.search(text), _NOT_LATIN.search(text)
@@ -391,7 +393,7 @@ def text_is_clean(ctx: Package) -> Findings:
     letters. Each distinct text is read once, and plain printable ASCII is passed over first."""
     for table, frame in ctx.tables.items():
         for column in frame.select_dtypes("string"):
-            found = _per_value(_text_fault, frame[column])
+            found = _per_value(text_fault, frame[column])
             yield from _each(table, frame, pd.notna(found), column, "{}", found)
 
 

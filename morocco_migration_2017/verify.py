@@ -97,6 +97,21 @@ def compare(release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, l
     return found
 
 
+def _added(root: Path, named: set[str]) -> list[str]:
+    """Files in the package's own folders (data/, schemas/) that its descriptor does not name: what a copy added.
+    Links are listed, never followed; at most SHOWN + 1 are looked for."""
+    found: list[str] = []
+    for top in ("data", "schemas"):
+        for folder, subfolders, names in os.walk(root / top):
+            links = [d for d in subfolders if os.path.islink(os.path.join(folder, d))]
+            for name in sorted(names + links):
+                relpath = Path(folder, name).relative_to(root).as_posix()
+                found += [relpath] * (relpath not in named)
+            if len(found) > SHOWN:
+                return found
+    return found
+
+
 def verify(path: str | Path | None = None, read: dict[str, bytes] | None = None, files_only: bool = False) -> Verdict:
     """Is the package at path (its folder or datapackage.json; this package by default), or one table's CSV, a release?
     read: the package's files as already read (by validate), so that none is read twice. files_only: name only the
@@ -108,7 +123,7 @@ def verify(path: str | Path | None = None, read: dict[str, bytes] | None = None,
         names = package_files(parse_json(read[DESCRIPTOR], DESCRIPTOR) if DESCRIPTOR in read else read_descriptor(root))
         copy = {n: read[n] if n in read else read_file(root, n) for n in names if n in read or os.path.lexists(root / n)}
     else:  # one table's CSV, known by its header, else by its file name
-        data = read_file(target.resolve().parent, target.resolve().name)
+        data = read_file(target.parent.resolve(), target.name)  # a link that leaves its folder is refused
         tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]
         only = next((t for t, old in tables if old.startswith(data.split(b"\n", 1)[0] + b"\n")), None)
         only = only or next((t for t, _ in tables if Path(t).stem == target.stem), None)
@@ -120,10 +135,12 @@ def verify(path: str | Path | None = None, read: dict[str, bytes] | None = None,
     distance = {v: sum(mine.get(n) != f.get(n) for n in mine.keys() | f.keys()) for v, f in files.items() if f}
     nearest = min(reversed(list(distance)), key=distance.__getitem__)
     release = {n: known[nearest]["content"][n] for n in files[nearest]}
+    added = _added(root, set(copy)) if only is None else []
     if files_only:
         what = {(False, True): "removed", (True, False): "added", (True, True): "changed"}
         found = [Difference(n, what[n in mine, n in files[nearest]]) for n in sorted(mine.keys() | files[nearest].keys())]
         found = [d for d in found if mine.get(d.file) != files[nearest].get(d.file)]
     else:
         found = compare(release, copy, known[nearest]["tables"]) if distance[nearest] else []
+    found += [Difference(name, "added") for name in added if name not in files[nearest]]
     return Verdict(label, None if found else nearest, nearest, found)

@@ -17,6 +17,7 @@ from test_cli import run
 
 import morocco_migration_2017 as mm
 from edits import ROOT, copy_package, edit_descriptor, edit_rows, get_cell, read_table, set_cell
+from morocco_migration_2017.problems import printable
 
 verify_module = importlib.import_module("morocco_migration_2017.verify")  # the module; mm.verify is its function
 
@@ -161,7 +162,7 @@ def test_a_single_csv_is_known_by_its_header_or_its_name(package_copy: Path, tmp
     shutil.copy(ROOT / "data/statistics.csv", renamed)
     result = run("verify", str(renamed))
     assert (result.returncode, result.stdout) == (0, f"{renamed} (as data/statistics.csv): identical to release {VERSION}\n")
-    (tmp_path / "link.csv").symlink_to(ROOT / "data/indicators.csv")  # a file named on purpose is followed
+    (tmp_path / "link.csv").symlink_to(renamed)  # a link within its own folder is followed; one that leaves it is not
     assert run("verify", str(tmp_path / "link.csv")).returncode == 0
     set_cell(package_copy, "statistics", 2, "value", "60000")
     result = run("verify", str(package_copy / "data/statistics.csv"))
@@ -334,3 +335,21 @@ def test_a_field_inserted_in_a_schema_is_named_not_every_field_after_it(package_
         "  schemas/statistics.schema.json, $.fields[name=extra].name: added (copy 'extra')",
         "  schemas/statistics.schema.json, $.fields[name=extra].type: added (copy 'string')",
     ]
+
+
+@pytest.mark.parametrize("name", ["data/extra.csv", "schemas/more/x.json", "data/\x1b[31mevil.csv", "data/a\nidentical"])
+def test_a_file_added_to_the_package_folders_is_named(package_copy: Path, name: str) -> None:
+    (package_copy / name).parent.mkdir(parents=True, exist_ok=True)
+    (package_copy / name).write_text("x\n", encoding="utf-8")
+    result = run("verify", str(package_copy))
+    assert result.returncode == 1
+    assert f"  {printable(name)}: added" in result.stdout.splitlines()  # escaped: a name cannot forge a line
+    assert "\x1b" not in result.stdout
+
+
+def test_a_single_csv_that_links_outside_its_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "outside.csv").write_bytes((ROOT / "data/statistics.csv").read_bytes().replace(b"Morocco", b"SECRET"))
+    (tmp_path / "copy").mkdir()
+    (tmp_path / "copy/statistics.csv").symlink_to(tmp_path / "outside.csv")
+    result = run("verify", str(tmp_path / "copy/statistics.csv"))
+    assert result.returncode == 2 and "outside" in result.stderr and "SECRET" not in result.stdout + result.stderr
