@@ -15,7 +15,6 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -351,34 +350,6 @@ def check_csv(relpath: str, data: bytes) -> list[Problem]:
     return [_files(relpath, message, row=data.count(b"\n", 0, at) + 1) for broken, message, at in found if broken]
 
 
-def _json_text_problems(pkg: Package) -> list[Problem]:
-    """Every key and string of the JSON files read (descriptor, schemas) is clean text, as every table cell must
-    be (provenance's rule), but for the dialects' characters: the first fault of each file, with its JSON path."""
-    from .provenance import text_fault
-
-    def walk(value: Any, path: str) -> Iterator[tuple[str, str]]:
-        if isinstance(value, dict):
-            for key, item in value.items():
-                yield f"{path}.{key}", key
-                yield from walk(item, f"{path}.{key}")
-        elif isinstance(value, list):
-            for index, item in enumerate(value):
-                yield from walk(item, f"{path}[{index}]")
-        elif isinstance(value, str):
-            yield path, value
-
-    problems = []
-    for name in [n for n in pkg.raw if n.endswith(".json")]:
-        try:
-            texts = [(p, t) for p, t in walk(pkg.read_json(name), "$") if ".dialect." not in p]  # rules: the release's
-        except PackageError:  # not JSON: reported where it was read
-            continue
-        first = next(((p, t, f) for p, t in texts if (f := text_fault(t))), None)
-        if first:
-            problems.append(_files(name, f"{first[0]}: {first[2]}", value=first[1]))
-    return problems
-
-
 def _package_problems(pkg: Package) -> list[Problem]:
     """The descriptor's date and licences, and the snapshot pins: each pinned file read safely, its hash and size."""
     problems, now, licences = [], pd.Timestamp.now("UTC").tz_localize(None), pkg.descriptor.get("licenses", [])
@@ -483,7 +454,8 @@ class Package:
         return parse_json(self.read(relpath, MAX_JSON_BYTES), relpath)
 
     def path_of(self, table: str) -> str:
-        return self.resources[table].path
+        """A table's CSV path; any other name is already a file's path (a JSON file of the package)."""
+        return self.resources[table].path if table in self.resources else table
 
     def snapshot_of(self) -> dict[str, str]:
         """Each source's snapshot text, by source_id, for sources whose snapshot was read."""
@@ -523,7 +495,7 @@ def files_stage(pkg: Package) -> list[Problem]:
             problems += check_csv(resource.path, pkg.files[name])
         except PackageError as err:
             problems.append(_files(resource.path, str(err).removeprefix(f"{resource.path}: ")))
-    return problems + _package_problems(pkg) + _json_text_problems(pkg)
+    return problems + _package_problems(pkg)
 
 
 def open_package(

@@ -397,6 +397,29 @@ def text_is_clean(ctx: Package) -> Findings:
             yield from _each(table, frame, pd.notna(found), column, "{}", found)
 
 
+def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    """(JSON path, text) of every key and string of a JSON value."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield f"{path}.{key}", key
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
+    elif isinstance(value, str):
+        yield path, value
+
+
+def json_text_is_clean(ctx: Package) -> Findings:
+    """The keys and strings of the descriptor and schemas follow the same text rules as the cells (the dialects'
+    characters aside: they are the release's rules): the first fault of each file, at its JSON path."""
+    for name in [n for n in ctx.raw if n.endswith(".json")]:
+        texts = ((p, t) for p, t in _strings(ctx.read_json(name), "$") if ".dialect." not in p)
+        first = next(((p, t, f) for p, t in texts if (f := text_fault(t))), None)
+        if first:
+            yield name, None, None, f"{first[0]}: {first[2]}", first[1]
+
+
 CHECKS: list[Callable[[Package], Findings]] = [quotes_match_snapshot, mentions_fit_the_snapshot, figures_follow_their_words]
 CHECKS += [periods_follow_the_words, dates_are_plausible, sources_are_sound, inferred_fields_hold, facts_have_evidence]
-CHECKS += [cross_checks_consistent, places_agree, units_are_named, text_is_clean]
+CHECKS += [cross_checks_consistent, places_agree, units_are_named, text_is_clean, json_text_is_clean]

@@ -328,9 +328,9 @@ CASES: list[tuple[str, Corrupt, int, str | None, str, int | None, str | None, st
     ("created-in-the-future", descriptor(lambda d: d.update(created="2999-01-01T00:00:00Z")), 1, "files", DP, None, "created", "after the moment of validation"),
     ("licence-path-outside", descriptor(lambda d: d["licenses"][0].update(path="../LICENSE")), 1, "files", DP, None, "licenses", "http(s) URL or a file inside"),
     ("licence-path-file-url", descriptor(lambda d: d["licenses"][0].update(path="file:///etc/passwd")), 1, "files", DP, None, "licenses", "http(s) URL or a file inside"),
-    ("descriptor-title-hides-an-escape", descriptor(lambda d: d.update(title=d["title"] + "\x1b[31m\u2066")), 1, "files", DP, None, None, "$.title: invisible or control character U+001B"),
-    ("schema-description-with-a-nul", schema_edit("statistics", lambda s: s["fields"][0].update(description="A\x00B")), 1, "files", "schemas/statistics.schema.json", None, None, "description: invisible or control character U+0000"),
-    ("descriptor-key-with-a-newline", descriptor(lambda d: d.update({"x\ny": 1})), 1, "files", DP, None, None, "invisible or control character U+000A"),
+    ("descriptor-title-hides-an-escape", descriptor(lambda d: d.update(title=d["title"] + "\x1b[31m\u2066")), 1, "provenance", DP, None, None, "$.title: invisible or control character U+001B"),
+    ("schema-description-with-a-nul", schema_edit("statistics", lambda s: s["fields"][0].update(description="A\x00B")), 1, "provenance", "schemas/statistics.schema.json", None, None, "description: invisible or control character U+0000"),
+    ("descriptor-key-with-a-newline", descriptor(lambda d: d.update({"x\ny": 1})), 1, "provenance", DP, None, None, "invisible or control character U+000A"),
     ("a-row-of-a-million-cells", write(STATS, (ROOT / STATS).read_bytes() + b"," * 1_000_000 + b"\n"), 1, "files", STATS, 8, None, "more than 1,000 commas"),
     ("licence-path-inside", descriptor(lambda d: d["licenses"][0].update(path="data/statistics.csv")), 0, None, "", None, None, ""),
 ]
