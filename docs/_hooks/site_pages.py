@@ -192,7 +192,8 @@ def limits_sentence() -> str:
 
     return (
         f"Files are read up to {package.MAX_FILE_BYTES // 2**20} MiB each, JSON files up to "
-        f"{package.MAX_JSON_BYTES // 2**20} MiB and {package.MAX_JSON_DEPTH} levels deep. A text cell holds at most "
+        f"{package.MAX_JSON_BYTES // 2**20} MiB and {package.MAX_JSON_DEPTH} levels deep; a row holds at most "
+        f"{package.MAX_CELLS:,} cells. A text cell holds at most "
         "the `maxLength` of its field in the Table Schema; the reader still takes a cell as large as its file (the "
         "`csv` module's 131,072-character limit is raised to match, for Frictionless too), so that an oversized "
         "cell is reported rather than refused unread. Each "
