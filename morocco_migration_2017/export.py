@@ -29,15 +29,11 @@ from urllib.parse import urljoin
 
 import pandas as pd
 
-from .package import Package, Resource, open_package, package_files, read_file
+from .package import Package, Resource, constraints, open_package, package_files, read_file
 from .presentation import format_value
 
 NAME = "morocco-migration-2017"
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT", "date": "TEXT"}
-
-
-def _required(field: dict[str, Any]) -> bool:
-    return bool(field.get("constraints", {}).get("required", False))
 
 
 def records(package: Package, name: str) -> list[dict[str, Any]]:
@@ -47,11 +43,11 @@ def records(package: Package, name: str) -> list[dict[str, Any]]:
 
 
 def citation(package: Package) -> str:
-    descriptor, article = package.descriptor, package.descriptor["sources"][0]
+    descriptor, article = package.descriptor, _one(package, "sources", source_role="primary")
     return (
         f"{descriptor['contributors'][0]['title']} ({package.created.year}). {descriptor['title']}, version "
         f"{descriptor['version']} ({descriptor['id']}). "
-        f"Cite the original article as well: {article['title']}, {article['path']}"
+        f"Cite the original article as well: {article['publisher']}, {article['title']}, {article['url']}"
     )
 
 
@@ -132,7 +128,7 @@ def to_parquet(package: Package, out: Path, site_url: str | None = None) -> list
     written = []
     for name, resource in package.resources.items():
         fields = [
-            pa.field(f["name"], kinds[f.get("type", "string")], nullable=not _required(f), metadata=_parquet_metadata(f))
+            pa.field(f["name"], kinds[f.get("type", "string")], not constraints(f).get("required"), _parquet_metadata(f))
             for f in resource.fields
         ]
         schema = pa.schema(fields, metadata={"package": NAME, "version": package.descriptor["version"], "table": name})
