@@ -353,3 +353,11 @@ def test_a_single_csv_that_links_outside_its_folder_is_refused(tmp_path: Path) -
     (tmp_path / "copy/statistics.csv").symlink_to(tmp_path / "outside.csv")
     result = run("verify", str(tmp_path / "copy/statistics.csv"))
     assert result.returncode == 2 and "outside" in result.stderr and "SECRET" not in result.stdout + result.stderr
+
+
+def test_validate_says_when_the_release_could_not_be_checked(package_copy: Path) -> None:
+    (package_copy / "data/mentions.csv").unlink()
+    (package_copy / "data/mentions.csv").mkdir()  # named by the descriptor, but no file to compare
+    result = run("validate", str(package_copy))
+    assert result.returncode == 1
+    assert "release: not checked (data/mentions.csv: not a regular file" in result.stdout.splitlines()[-2]
