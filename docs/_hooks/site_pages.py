@@ -186,6 +186,13 @@ def install_line(repo_url: str | None) -> str:
     return f'From the repository, with the data inside:\n\n```sh\npython -m pip install "git+{repo_url}"\n```'
 
 
+def readme_section(root: Path, name: str) -> str:
+    """A section of README.md between its markers: written once, for the repository's readers and the site's."""
+    text = read_file(root, "README.md").decode("utf-8")
+    section = text.split(f"<!-- {name}:start -->\n", 1)[1].split(f"<!-- {name}:end -->", 1)[0]
+    return section.replace("the contributing guide", "the [contributing guide](contributing.md#check-or-rebuild-a-release)")
+
+
 def limits_sentence() -> str:
     """The validator's limits as the code sets them, so the methodology cannot drift from them."""
     from morocco_migration_2017 import package, provenance, validation
@@ -214,6 +221,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         "figure-cards": lambda: site_figures.figure_cards(stats, "statistics/"),
         "timeline": lambda: site_figures.timeline(stats),
         "install": lambda: install_line(config.repo_url),
+        "get-the-data": lambda: readme_section(_root(config), "get-the-data"),
         "licence": lambda: "Licence: " + render.licence_link(package.descriptor["licenses"][0]) + ".",
         "dataset-jsonld": lambda: site_jsonld.script(export.dataset(package, _BUILT["downloads"], _BUILT["site_url"])),
     }
