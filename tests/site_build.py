@@ -10,7 +10,7 @@ from pathlib import Path
 
 from edits import ROOT
 
-SITE_PARTS = ("mkdocs.yml", "docs", "CHANGELOG.md", "CITATION.cff", "benchmarks/results")
+SITE_PARTS = ("mkdocs.yml", "docs", "README.md", "CHANGELOG.md", "CITATION.cff", "benchmarks/results")
 # The address the tests build the site for (mkdocs.yml reads it from SITE_URL): a sub-path, as a project site has.
 SITE_URL = "https://maintainers.example.org/morocco-migration-2017/"
 
