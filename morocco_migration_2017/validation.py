@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import csv
 import os
-import pickle
-import select
 import signal
 import threading
 import time
@@ -157,31 +155,27 @@ def _timed(report: Report, name: str, seconds: float, run: Callable[[], Any]) ->
 
 def _forked(run: Callable[[], Any]) -> tuple[Callable[[], bool], Callable[[], Any]]:
     """run() in a forked process while this one goes on (on the other core): whether its result is ready, and
-    join(), which waits for it."""
-    read, write = os.pipe()
-    if (pid := os.fork()) == 0:  # the child: run, send, and leave without the parent's exit handlers
+    join(), which waits for it (and raises what run() raised)."""
+    import multiprocessing
+
+    def child() -> None:
         try:
-            os.close(read)
-            try:
-                result = run()
-            except BaseException as err:  # raised again in the parent
-                result = err
-            with os.fdopen(write, "wb") as out:
-                pickle.dump(result, out)
-        finally:
-            os._exit(0)
-    os.close(write)
+            send.send(run())
+        except BaseException as err:  # raised again in the parent
+            send.send(err)
+
+    receive, send = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.get_context("fork").Process(target=child, daemon=True)
+    process.start()
 
     def join() -> Any:
-        with os.fdopen(read, "rb") as received:
-            data = received.read()
-        os.waitpid(pid, 0)
-        result = pickle.loads(data)  # our own child's report
+        result = receive.recv()  # our own child's report
+        process.join()
         if isinstance(result, BaseException):
             raise result
         return result
 
-    return lambda: bool(select.select([read], [], [], 0)[0]), join
+    return receive.poll, join
 
 
 def _stages(pkg: Package, report: Report, timeout: float, stages: list[tuple[str, Any]]) -> Report:
