@@ -28,7 +28,7 @@ def _positive(kind: type) -> Any:
     return read
 
 
-class _Version(argparse.Action):  # the version is read from datapackage.json only when asked
+class _Version(argparse.Action):  # the version is read from datapackage.json only when asked (no file is read twice)
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
         from . import __version__
 
@@ -48,13 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     check.description = "Check the files by the release's rules, then Frictionless, pandera and provenance."
     check.add_argument("path", **PATH)
     check.add_argument("--json", action="store_true", help="print a machine-readable report")
-    check.add_argument(
-        "--timeout", type=_positive(float), default=STAGE_SECONDS, help="seconds a stage may take (%(default)g)"
-    )
+    budget = "seconds a stage may take (%(default)g)"
+    check.add_argument("--timeout", type=_positive(float), default=STAGE_SECONDS, help=budget)
     check.add_argument("--max-problems", type=_positive(int), default=MAX_PROBLEMS, help="problems to list (%(default)s)")
-    check.add_argument(
-        "--rules", choices=("release", "copy"), default="release", help="whose rules judge: the release's, or a fork's"
-    )
+    rules = "whose rules judge: the release's, or a fork's"
+    check.add_argument("--rules", choices=("release", "copy"), default="release", help=rules)
     check = commands.add_parser("verify", help="is this copy a release? name every difference")
     check.description = "Compare a copy (a package folder or one table's CSV) with every released version, file by file."
     check.epilog = "Exit status: 0 identical to a release (named), 1 matches none, 2 usage error or unreadable copy."
@@ -131,12 +129,10 @@ def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
 def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
     try:
         from .export import export
-
-        return 0, [f"wrote {path}" for path in export(args.format, args.out, args.path)]
     except ImportError as err:  # the export libraries are an optional extra
-        raise PackageError(
-            f"export needs the [export] extra ({err}); pip install 'morocco-migration-2017[export]'"
-        ) from None
+        extra = "pip install 'morocco-migration-2017[export]'"
+        raise PackageError(f"export needs the [export] extra ({err}); {extra}") from None
+    return 0, [f"wrote {path}" for path in export(args.format, args.out, args.path)]
 
 
 def _say(text: str, stream: Any) -> bool:
@@ -152,14 +148,11 @@ def _say(text: str, stream: Any) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="backslashreplace")  # an ASCII terminal gets escapes, not a crash
-    args = _parser().parse_args(argv)
     try:  # anything but a PackageError is a bug, and shows its traceback
+        args = _parser().parse_args(argv)
         code, lines = {"validate": _validate, "verify": _verify, "show": _show, "export": _export}[args.command](args)
-        error = (
-            None
-            if _say("".join(f"{printable(line)}\n" for line in lines), sys.stdout)
-            else "the report could not be written"
-        )
+        written = _say("".join(f"{printable(line)}\n" for line in lines), sys.stdout)
+        error = None if written else "the report could not be written"
     except PackageError as err:
         error = str(err)
     if error:
