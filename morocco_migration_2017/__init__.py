@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .package import default_root, open_package, read_descriptor
+from .package import Package, default_root, open_package
 from .problems import DataPackageError, PackageError
 from .verify import verify  # the function, not its module: imported eagerly so that the name stays the function
 
@@ -52,7 +52,7 @@ def load_flat(root: str | Path | None = None, *, validate: bool = False) -> Any:
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":  # the version lives in datapackage.json (hatchling reads it from there too)
-        return str(read_descriptor(default_root())["version"])
+        return str(Package(default_root()).descriptor["version"])
     if name in ("schema", "export"):  # pandera, and the [export] extra, only when asked
         from importlib import import_module
 

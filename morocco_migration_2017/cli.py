@@ -127,12 +127,13 @@ def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
 
 
 def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
-    try:
+    try:  # each writer imports its library (the optional [export] extra) when it runs
         from .export import export
-    except ImportError as err:  # the export libraries are an optional extra
+
+        return 0, [f"wrote {path}" for path in export(args.format, args.out, args.path)]
+    except ImportError as err:
         extra = "pip install 'morocco-migration-2017[export]'"
         raise PackageError(f"export needs the [export] extra ({err}); {extra}") from None
-    return 0, [f"wrote {path}" for path in export(args.format, args.out, args.path)]
 
 
 def _say(text: str, stream: Any) -> bool:

@@ -218,7 +218,7 @@ def to_json(package: Package, out: Path, site_url: str | None = None) -> list[Pa
 
 def to_zip(package: Package, out: Path, site_url: str | None = None) -> list[Path]:
     """The Data Package's own files, with croissant.json and annotations.jsonld beside datapackage.json."""
-    entries = [(f"{NAME}/{path}", read_file(package.root, path)) for path in package_files(package.descriptor)]
+    entries = [(f"{NAME}/{path}", package.read(path)) for path in package_files(package.descriptor)]
     entries += [
         (f"{NAME}/{CROISSANT_FILE}", _json_bytes(croissant(package, site_url))),
         (f"{NAME}/{ANNOTATIONS_FILE}", _json_bytes(annotations(package, site_url))),
@@ -373,10 +373,9 @@ def _package_files(package: Package) -> list[dict[str, Any]]:
     """The descriptor, each CSV and each pinned snapshot: name, package path, bytes, media type, description."""
     descriptor = package.descriptor
     about = "The Data Package descriptor (v2): resources, Table Schemas, sources, licence."
-    files = [_file("datapackage.json", read_file(package.root, "datapackage.json"), "application/json", about)]
+    files = [_file("datapackage.json", package.raw["datapackage.json"], "application/json", about)]
     for resource in descriptor["resources"]:
-        path, data = resource["path"], package.files[resource["name"]]
-        files.append(_file(path, data, "text/csv", resource.get("description", "")))
+        files.append(_file(resource["path"], package.raw[resource["path"]], "text/csv", resource.get("description", "")))
     for path, text in package.snapshots.items():
         source = next(s for s in descriptor["sources"] if s.get("path") == path)
         files.append(_file(path, text.encode("utf-8"), "text/plain", source["title"]))

@@ -92,30 +92,26 @@ def unsafe_path_reason(relpath: object) -> str | None:
 def read_file(root: Path, relpath: str, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file inside root; PackageError naming the file for anything else, OS errors too."""
     try:
-        return _read(root, relpath, limit)
+        reason = unsafe_path_reason(relpath)
+        real = root if reason else (root / relpath).resolve()
+        if not reason and not real.is_relative_to(root.resolve()):
+            reason = "is a link to a file outside the package folder"
+        info = None if reason else os.stat(real)
+        if info and not stat.S_ISREG(info.st_mode):
+            reason = "not a regular file (a folder, FIFO or device)"
+        elif info and info.st_size > limit:
+            reason = f"{info.st_size} bytes, more than the limit of {limit}"
+        if reason:
+            raise PackageError(f"{relpath}: {reason}")
+        # O_NONBLOCK: should the file be swapped for a FIFO after the check, opening it still cannot hang.
+        with os.fdopen(os.open(real, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise PackageError(f"{relpath}: not a regular file")
+            data = handle.read(limit + 1)
     except FileNotFoundError:
         raise PackageError(f"{relpath}: no such file") from None
     except (OSError, ValueError, RuntimeError) as err:  # a loop of links, no permission, a NUL, a name too long
         raise PackageError(f"{relpath}: cannot be read ({getattr(err, 'strerror', None) or err})") from None
-
-
-def _read(root: Path, relpath: str, limit: int) -> bytes:
-    reason = unsafe_path_reason(relpath)
-    real = root if reason else (root / relpath).resolve()
-    if not reason and not real.is_relative_to(root.resolve()):
-        reason = "is a link to a file outside the package folder"
-    info = None if reason else os.stat(real)
-    if info and not stat.S_ISREG(info.st_mode):
-        reason = "not a regular file (a folder, FIFO or device)"
-    elif info and info.st_size > limit:
-        reason = f"{info.st_size} bytes, more than the limit of {limit}"
-    if reason:
-        raise PackageError(f"{relpath}: {reason}")
-    # O_NONBLOCK: should the file be swapped for a FIFO after the check, opening it still cannot hang.
-    with os.fdopen(os.open(real, os.O_RDONLY | os.O_NONBLOCK), "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise PackageError(f"{relpath}: not a regular file")
-        data = handle.read(limit + 1)
     if len(data) > limit:
         raise PackageError(f"{relpath}: more than the limit of {limit} bytes")
     return data
@@ -137,23 +133,6 @@ def parse_json(data: bytes, name: str) -> Any:
         return json.loads(text, object_pairs_hook=_unique_keys)
     except (UnicodeDecodeError, ValueError, RecursionError) as err:
         raise PackageError(f"{name}: not valid UTF-8 JSON ({str(err)[:200]})") from None
-
-
-def read_json(root: Path, relpath: str) -> Any:
-    """A JSON file of the package, read safely and parsed by parse_json."""
-    return parse_json(read_file(root, relpath, MAX_JSON_BYTES), relpath)
-
-
-def read_descriptor(root: Path) -> dict[str, Any]:
-    """datapackage.json as an object whose resources are objects; PackageError otherwise."""
-    return as_descriptor(read_json(root, DESCRIPTOR))
-
-
-def as_descriptor(descriptor: Any) -> dict[str, Any]:
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if not isinstance(resources, list) or not all(isinstance(entry, dict) for entry in resources):
-        raise PackageError(f"{DESCRIPTOR}: not a data package ('resources' must be a list of objects)")
-    return descriptor
 
 
 @dataclass(frozen=True)
@@ -431,19 +410,25 @@ def typed_table(resource: Resource, data: bytes) -> pd.DataFrame:
 
 @dataclass
 class Package:
-    """A package read once: descriptor, tables with their schemas, bytes, snapshots, typed frames, date, problems."""
+    """A package read once (PackageError without a descriptor): its descriptor, tables with their schemas, bytes,
+    snapshots, typed frames, date, problems."""
 
     root: Path
-    descriptor: dict[str, Any]
+    rules: str = "release"  # whose rules judge it: the release's, or (for a fork) the copy's own
+    raw: dict[str, bytes] = field(default_factory=dict)  # every file read, by path: each is read once
+    descriptor: dict[str, Any] = field(init=False)
     resources: dict[str, Resource] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     created: pd.Timestamp | None = None
     problems: list[Problem] = field(default_factory=list)
-    rules: str = "release"  # whose rules judge it: the release's, or (for a fork) the copy's own
     differences: list[Problem] = field(default_factory=list)  # of the copy's rules from the release's
-    raw: dict[str, bytes] = field(default_factory=dict)  # every file read, by path: each is read once
+
+    def __post_init__(self) -> None:  # datapackage.json must be an object whose resources are objects
+        self.descriptor = self.read_json(DESCRIPTOR)
+        resources = self.descriptor.get("resources") if isinstance(self.descriptor, dict) else None
+        if not isinstance(resources, list) or not all(isinstance(entry, dict) for entry in resources):
+            raise PackageError(f"{DESCRIPTOR}: not a data package ('resources' must be a list of objects)")
 
     def read(self, relpath: str, limit: int = MAX_FILE_BYTES) -> bytes:
         if relpath not in self.raw:
@@ -468,7 +453,7 @@ class Package:
         problems = []
         for name, resource in self.resources.items():
             try:
-                self.tables[name] = typed_table(resource, self.files[name])
+                self.tables[name] = typed_table(resource, self.raw[resource.path])
             except DataPackageError as err:
                 problems.append(err.problem)
         return problems
@@ -477,10 +462,10 @@ class Package:
 def release_rules(own: Package | None = None) -> tuple[dict[str, Any], dict[str, Resource]]:
     """The descriptor and tables of the release installed with this module, whose rules judge every copy (own: the
     release itself, already opened, whose files are then read only once)."""
-    root = default_root()
-    descriptor = own.descriptor if own else read_descriptor(root)
-    schema = own.read_json if own else lambda file: read_json(root, file)
-    return descriptor, {e["name"]: Resource(e["name"], e["path"], schema(e["schema"]), e) for e in descriptor["resources"]}
+    own = own or Package(default_root())
+    return own.descriptor, {
+        e["name"]: Resource(e["name"], e["path"], own.read_json(e["schema"]), e) for e in own.descriptor["resources"]
+    }
 
 
 def files_stage(pkg: Package) -> list[Problem]:
@@ -489,10 +474,9 @@ def files_stage(pkg: Package) -> list[Problem]:
     descriptor, release = release_rules(pkg if own else None)
     problems = [] if own else _judge(pkg, descriptor, release)
     pkg.resources = pkg.resources or release
-    for name, resource in pkg.resources.items():
+    for resource in pkg.resources.values():
         try:
-            pkg.files[name] = pkg.read(resource.path)
-            problems += check_csv(resource.path, pkg.files[name])
+            problems += check_csv(resource.path, pkg.read(resource.path))
         except PackageError as err:
             problems.append(_files(resource.path, str(err).removeprefix(f"{resource.path}: ")))
     return problems + _package_problems(pkg)
@@ -507,8 +491,7 @@ def open_package(
     descriptor."""
     if rules not in ("release", "copy"):
         raise ValueError(f"rules must be 'release' or 'copy', not {rules!r}")
-    pkg = Package(resolve_root(root), {}, rules=rules)
-    pkg.descriptor = as_descriptor(pkg.read_json(DESCRIPTOR))
+    pkg = Package(resolve_root(root), rules)
     pkg.problems = files_stage(pkg)
     for problem in (pkg.problems or pkg.type_tables())[:1] if strict else ():
         raise DataPackageError(problem)

@@ -57,13 +57,6 @@ class Report:
                 self.problems.append(make(item))
         self.truncated |= self.problem_count > len(self.problems)
 
-    def merge(self, other: Report) -> None:
-        """Take over another report's verdict: its problems as far as the cap allows, its counts, notes and times."""
-        self.add(other.problems)
-        self.problem_count += other.problem_count - len(other.problems)
-        self.truncated, self.counted_all = self.truncated or other.truncated, self.counted_all and other.counted_all
-        self.skipped, self.seconds = self.skipped + other.skipped, self.seconds | other.seconds
-
     def summary(self) -> str:
         count, cut = self.problem_count, f" (first {len(self.problems):,} shown)" if self.truncated else ""
         return f"{'' if self.counted_all else 'at least '}{count:,} problem{'s' * (count != 1)} found in {self.package}{cut}"
@@ -94,13 +87,12 @@ def frictionless_stage(pkg: Package, report: Report) -> None:
     found = [(DESCRIPTOR, e) for e in checked.errors] + [
         (paths.get(t.name, t.place), e) for t in checked.tasks for e in t.errors
     ]
-    report.add(found, lambda f: Problem(f"frictionless:{f[1].type}", f[0], f[1].message, *_where(f[1].to_descriptor())))
+    where = ("rowNumber", "fieldName", "cell")
+    report.add(
+        found, lambda f: Problem(f"frictionless:{f[1].type}", f[0], f[1].message, *map(f[1].to_descriptor().get, where))
+    )
     if any(w.startswith("reached error limit") for task in checked.tasks for w in task.warnings):
         report.truncated, report.counted_all = True, False
-
-
-def _where(error: dict[str, Any]) -> tuple[Any, ...]:
-    return error.get("rowNumber"), error.get("fieldName"), error.get("cell")
 
 
 def pandera_stage(pkg: Package, report: Report) -> None:
@@ -111,10 +103,6 @@ def pandera_stage(pkg: Package, report: Report) -> None:
         report.add(pandera_problems(pkg.resources[name], pkg.tables[name], after_frictionless=True))
 
 
-def _row(index: Any) -> int | None:
-    return None if index is None else int(index) + 2
-
-
 def provenance_stage(pkg: Package, report: Report) -> None:
     from .provenance import CHECK, CHECKS
 
@@ -123,7 +111,10 @@ def provenance_stage(pkg: Package, report: Report) -> None:
             f"provenance: checks the release's data model; the copy's rules differ ({pkg.differences[0].line()})"
         )
     for check in CHECKS:  # each yields (table, index, field, message, value), lazily: built only under the cap
-        report.add(check(pkg), lambda f: Problem(CHECK, pkg.path_of(f[0]), f[3], _row(f[1]), f[2], f[4]))
+        report.add(
+            check(pkg),
+            lambda f: Problem(CHECK, pkg.path_of(f[0]), f[3], None if f[1] is None else int(f[1]) + 2, f[2], f[4]),
+        )
 
 
 def _expire(*_: object) -> None:
@@ -133,10 +124,8 @@ def _expire(*_: object) -> None:
 def _timed(report: Report, name: str, seconds: float, run: Callable[[], Any]) -> Any:
     """run() under a time budget: SIGALRM also stops a regular expression that backtracks forever. Off the main
     thread, or without SIGALRM, the budget cannot be enforced and is not."""
-    started, alarm = (
-        time.perf_counter(),
-        threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"),
-    )
+    started = time.perf_counter()
+    alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     previous = signal.signal(signal.SIGALRM, _expire) if alarm else None
     try:
         if alarm:
@@ -209,28 +198,28 @@ def validate_package(
     report = Report(resolve_root(root), max_problems)
     pkg = _timed(report, "files", timeout, lambda: open_package(report.package, strict=False, rules=rules))
     report.add(pkg.problems if pkg else ())
-    stages = STAGES
     if parallel and pkg and not report.problem_count and hasattr(os, "fork") and threading.active_count() == 1:
-        ready, join = _forked(lambda: _stages(pkg, Report(report.package, max_problems), timeout, stages[:1]))
-        ahead, first, error = Report(report.package, max_problems), None, None
-        for stage in stages[1:]:
+        ready, join = _forked(lambda: _stages(pkg, report, timeout, STAGES[:1]))  # on the child's copy of report
+        first, error = None, None
+        for stage in STAGES[1:]:
             first = first or (join() if ready() else None)
             if (first and first.problem_count) or error:
                 break
             try:  # on data Frictionless may yet refuse: a failure counts only if it does not
-                _stages(pkg, ahead, timeout, [stage])
+                _stages(pkg, report, timeout, [stage])
             except Exception as err:
                 error = err
-        report.merge(first or join())
-        if report.problem_count:  # what ran ahead is dropped, as if it had waited
+        first = first or join()
+        if first.problem_count:  # what ran ahead is dropped, as if it had waited
+            report = first
             pkg.tables.clear()
-            _stages(pkg, report, timeout, stages[1:])
+            _stages(pkg, report, timeout, STAGES[1:])
         elif error:
             raise error
-        else:
-            report.merge(ahead)
+        else:  # Frictionless found nothing: all it adds is its time
+            report.seconds = first.seconds | report.seconds
     else:
-        _stages(pkg, report, timeout, stages)
+        _stages(pkg, report, timeout, STAGES)
     report.row_counts = {name: len(frame) for name, frame in pkg.tables.items()} if pkg else {}
     sources = pkg.descriptor.get("sources") if pkg else None
     pins = {s.get("path"): s.get("hash") for s in sources if isinstance(s, dict)} if isinstance(sources, list) else {}

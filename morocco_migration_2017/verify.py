@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .package import DESCRIPTOR, package_files, parse_json, read_descriptor, read_file, resolve_root
+from .package import DESCRIPTOR, Package, package_files, parse_json, read_file, resolve_root
 from .problems import PackageError, printable
 
 RELEASES = Path(__file__).resolve().parent / "releases"
@@ -118,10 +118,9 @@ def verify(path: str | Path | None = None, read: dict[str, bytes] | None = None,
     files that differ, at a cost that does not grow with their rows (validate's one line)."""
     known, target, only = releases(), Path(path or "."), None
     if path is None or not target.is_file() or target.name == DESCRIPTOR:
-        root = resolve_root(path)  # a file the copy names but lacks is a removed file
-        label, read = str(root), read or {}
-        names = package_files(parse_json(read[DESCRIPTOR], DESCRIPTOR) if DESCRIPTOR in read else read_descriptor(root))
-        copy = {n: read[n] if n in read else read_file(root, n) for n in names if n in read or os.path.lexists(root / n)}
+        pkg = Package(root := resolve_root(path), raw=read or {})  # a file the copy names but lacks is a removed file
+        names, label = package_files(pkg.descriptor), str(root)
+        copy = {n: pkg.read(n) for n in names if n in pkg.raw or os.path.lexists(root / n)}
     else:  # one table's CSV, known by its header, else by its file name
         data = read_file(target.parent.resolve(), target.name)  # a link that leaves its folder is refused
         tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]

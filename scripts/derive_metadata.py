@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from _maintenance import MaintenanceError, apply_changes, read_rows, render_rows
-from morocco_migration_2017.package import DESCRIPTOR, PackageError, read_descriptor, read_file, unsafe_path_reason
+from morocco_migration_2017.package import DESCRIPTOR, Package, PackageError, read_file, unsafe_path_reason
 from morocco_migration_2017.provenance import FACTS
 from morocco_migration_2017.wording import MENTION_PATTERN
 
@@ -78,7 +78,7 @@ def _mention_draft(source_id: str, text: str) -> bytes:
 
 def derived_changes(root: Path, rehash: bool = False) -> dict[Path, bytes]:
     """New bytes for every file whose derived metadata is stale."""
-    descriptor = read_descriptor(root)
+    descriptor = Package(root).descriptor
     paths = {res["name"]: res["path"] for res in descriptor["resources"]}
     pinned = _pin_snapshots(root, descriptor, rehash)
     sources = _table(read_rows(root, paths["sources"]))

@@ -24,7 +24,7 @@ import zipfile
 from pathlib import Path
 
 from _maintenance import atomic_write
-from morocco_migration_2017.package import DESCRIPTOR, package_files, parse_json, read_descriptor, read_file, resolve_root
+from morocco_migration_2017.package import DESCRIPTOR, Package, package_files, parse_json, resolve_root
 from morocco_migration_2017.verify import compare
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +33,8 @@ RELEASES = Path("morocco_migration_2017") / "releases"  # in the repository; ver
 
 def tree_files(root: Path) -> dict[str, bytes]:
     """Every file of the package at root (descriptor, data, schemas, snapshots), read safely."""
-    root = resolve_root(root)
-    return {name: read_file(root, name) for name in package_files(read_descriptor(root))}
+    package = Package(resolve_root(root))
+    return {name: package.read(name) for name in package_files(package.descriptor)}
 
 
 def commit_files(root: Path, commit: str) -> dict[str, bytes]:
