@@ -40,10 +40,8 @@ def load(name: str = "statistics", root: str | Path | None = None, *, validate: 
 
 def load_flat(root: str | Path | None = None, *, validate: bool = False) -> Any:
     """The statistics, each row self-contained: the statement's claimant and date, the indicator's label and unit."""
-    tables, names = (
-        load_all(root, validate=validate),
-        {"inferred_fields": "statement_inferred_fields", "notes": "statement_notes"},
-    )
+    tables = load_all(root, validate=validate)
+    names = {"inferred_fields": "statement_inferred_fields", "notes": "statement_notes"}
     flat = tables["statistics"].merge(
         tables["statements"].rename(columns=names), on="statement_id", how="left", validate="many_to_one"
     )

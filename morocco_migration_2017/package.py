@@ -310,17 +310,13 @@ def check_csv(relpath: str, data: bytes) -> list[Problem]:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as err:
-        message = (
-            f"not UTF-8, the encoding it declares (byte {data[err.start]:#04x} at offset {err.start}); re-save as UTF-8"
-        )
-        return [_files(relpath, message, row=data.count(b"\n", 0, err.start) + 1, field="encoding")]
+        at = err.start
+        message = f"not UTF-8, the encoding it declares (byte {data[at]:#04x} at offset {at}); re-save as UTF-8"
+        return [_files(relpath, message, row=data.count(b"\n", 0, at) + 1, field="encoding")]
     widest = max(data.split(b"\n"), key=lambda line: line.count(b","))  # bounds the work of every parser after this
+    wide = f"a line holds more than {MAX_CELLS:,} commas; no row of the package may have more cells than that"
     found = [
-        (
-            widest.count(b",") > MAX_CELLS,
-            f"a line holds more than {MAX_CELLS:,} commas; no row of the package may have more cells than that",
-            data.find(widest),
-        ),
+        (widest.count(b",") > MAX_CELLS, wide, data.find(widest)),
         (b"\r" in data, "carriage return found (CRLF line endings?); use LF line endings only", data.find(b"\r")),
         (not data.endswith(b"\n"), "last line does not end with a newline (LF)", len(data)),
         (data.endswith(b"\n\n"), "blank line at the end of the file; remove it", len(data) - 1),
@@ -334,16 +330,13 @@ def _package_problems(pkg: Package) -> list[Problem]:
     problems, now, licences = [], pd.Timestamp.now("UTC").tz_localize(None), pkg.descriptor.get("licenses", [])
     try:
         created = pd.Timestamp(dt.datetime.fromisoformat(pkg.descriptor["created"])) if "created" in pkg.descriptor else now
-        created, late = (
-            created.tz_convert(None) if created.tzinfo else created,
-            "created must not be after the moment of validation",
-        )
-        pkg.created, problems = created.normalize(), [_files(DESCRIPTOR, late, field="created")] if created > now else []
+        pkg.created = (created := created.tz_convert(None) if created.tzinfo else created).normalize()
+        if created > now:
+            problems.append(_files(DESCRIPTOR, "created must not be after the moment of validation", field="created"))
     except (ValueError, TypeError):
         problems.append(_files(DESCRIPTOR, "created must be an ISO 8601 date-time", field="created"))
-    for path in [
-        p.get("path") if isinstance(p, dict) else p for p in (licences if isinstance(licences, list) else [licences])
-    ]:
+    for licence in licences if isinstance(licences, list) else [licences]:
+        path = licence.get("path") if isinstance(licence, dict) else licence
         try:  # a URL is where the licence is published, never fetched
             path is None or (isinstance(path, str) and path.startswith(("https://", "http://"))) or pkg.read(path)
         except PackageError:
@@ -374,11 +367,8 @@ def package_files(descriptor: dict[str, Any]) -> list[str]:
 
 def typed_column(resource: Resource, column: pd.Series, field: dict[str, Any]) -> pd.Series:
     """One column typed from its field, or DataPackageError naming the first cell that does not fit."""
-    (dtype, syntax, words), enum, present = (
-        TYPES[field.get("type", "string")],
-        constraints(field).get("enum"),
-        column.notna(),
-    )
+    (dtype, syntax, words), enum = TYPES[field.get("type", "string")], constraints(field).get("enum")
+    present = column.notna()
     if enum is not None:
         bad, message, typed = present & ~column.isin(enum), f"must be one of {', '.join(map(str, enum))}", None
     elif syntax is None:

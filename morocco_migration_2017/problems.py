@@ -29,16 +29,10 @@ class Problem:
     value: Any = None
 
     def line(self) -> str:
-        where = ", ".join(
-            [
-                self.file,
-                *([f"row {self.row}"] if self.row is not None else []),
-                *([f"field {self.field}"] if self.field else []),
-            ]
-        )
+        where = [self.file] + [f"row {self.row}"] * (self.row is not None) + [f"field {self.field}"] * bool(self.field)
         shown = "" if self.value is None else str(self.value)
         value = "" if self.value is None else f" (value: {shown[:80] + '…' if len(shown) > 80 else shown!r})"
-        return printable(f"{where}: {self.message}{value} [{self.check}]")
+        return printable(f"{', '.join(where)}: {self.message}{value} [{self.check}]")
 
     def as_dict(self) -> dict[str, Any]:
         record = asdict(self)
