@@ -82,16 +82,16 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
     counts = ", ".join(f"{count} {name}" for name, count in report.row_counts.items())
     pins = "; ".join(f"{path} {pin}" for path, pin in report.snapshots.items())
     return int(not report.valid), lines + (
-        [f"valid: {counts}", f"snapshots: {pins}", _release_line(args.path, report.files)]
+        [f"valid: {counts}", f"snapshots: {pins}", _release_line(args.path, report.raw)]
         if report.valid
-        else [_release_line(args.path, report.files), report.summary()]
+        else [_release_line(args.path, report.raw), report.summary()]
     )
 
 
-def _release_line(path: str | None, read: dict[str, bytes]) -> str:
+def _release_line(path: str | None, raw: dict[str, bytes]) -> str:
     """Whether the copy is a release: information only, it never changes validate's verdict."""
     try:
-        verdict = verify(path, read, files_only=True)
+        verdict = verify(path, raw, files_only=True)
     except PackageError as err:
         return f"release: not checked ({err})"
     if verdict.release:

@@ -43,7 +43,7 @@ class Report:
     row_counts: dict[str, int] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    files: dict[str, bytes] = field(default_factory=dict, repr=False)  # every file as read, for verify
+    raw: dict[str, bytes] = field(default_factory=dict, repr=False)  # every file as read (Package.raw), for verify
 
     @property
     def valid(self) -> bool:
@@ -63,7 +63,7 @@ class Report:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            **{k: v for k, v in vars(self).items() if k != "files"},
+            **{k: v for k, v in vars(self).items() if k != "raw"},
             "package": str(self.package),
             "valid": self.valid,
             "problems": [p.as_dict() for p in self.problems],
@@ -224,5 +224,5 @@ def validate_package(
     sources = pkg.descriptor.get("sources") if pkg else None
     pins = {s.get("path"): s.get("hash") for s in sources if isinstance(s, dict)} if isinstance(sources, list) else {}
     report.snapshots = {path: pin for path, pin in pins.items() if path in pkg.snapshots and pin}
-    report.files = pkg.raw if pkg else {}
+    report.raw = pkg.raw if pkg else {}
     return report

@@ -112,13 +112,13 @@ def _added(root: Path, named: set[str]) -> list[str]:
     return found
 
 
-def verify(path: str | Path | None = None, read: dict[str, bytes] | None = None, files_only: bool = False) -> Verdict:
+def verify(path: str | Path | None = None, raw: dict[str, bytes] | None = None, files_only: bool = False) -> Verdict:
     """Is the package at path (its folder or datapackage.json; this package by default), or one table's CSV, a release?
-    read: the package's files as already read (by validate), so that none is read twice. files_only: name only the
+    raw: the files as already read (validate's Package.raw), so that none is read twice. files_only: name only the
     files that differ, at a cost that does not grow with their rows (validate's one line)."""
     known, target, only = releases(), Path(path or "."), None
     if path is None or not target.is_file() or target.name == DESCRIPTOR:
-        pkg = Package(root := resolve_root(path), raw=read or {})  # a file the copy names but lacks is a removed file
+        pkg = Package(root := resolve_root(path), raw=raw or {})  # a file the copy names but lacks is a removed file
         names, label = package_files(pkg.descriptor), str(root)
         copy = {n: pkg.read(n) for n in names if n in pkg.raw or os.path.lexists(root / n)}
     else:  # one table's CSV, known by its header, else by its file name
