@@ -175,11 +175,6 @@ def patterns(field: dict[str, Any]) -> list[str]:
     return [p for p in (constraints(field).get("pattern"), field.get("x-pattern")) if p is not None]
 
 
-def category_labels(field: dict[str, Any]) -> dict[str, str]:
-    """The documented meaning of each enum value (Table Schema v2 'categories')."""
-    return {entry["value"]: entry.get("label", "") for entry in field.get("categories", [])}
-
-
 def backtracking_reason(pattern: str) -> str | None:
     """Why a pattern could take exponential or polynomial time, or None: a repeated group may hold no
     repetition or alternation of its own (a `?` is fine), and only one repetition may be unbounded."""

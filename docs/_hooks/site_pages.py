@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 
 import site_render as render
 from morocco_migration_2017 import export
-from morocco_migration_2017.package import Package, category_labels, open_package, package_files, read_file
+from morocco_migration_2017.package import Package, open_package, package_files, read_file
 
 PLACEHOLDER = re.compile(r"<!-- generated:([a-z-]+) -->")
 # What each download is for, by the ending of its file name.
@@ -131,7 +131,7 @@ def _pages(root: Path) -> dict[str, str]:
         "its notes and other reports of the same statement.\n\n" + render.statistics_table(stats, "") + "\n"
     )
     pages["data-dictionary.md"] = render.data_dictionary(resources, tables)
-    roles = category_labels(resources["mentions"].field("role"))
+    roles = render.category_labels(resources["mentions"].field("role"))
     pages["source.md"] = (
         f"# Annotated source\n\nThe whole snapshot of *{primary['title']}* ({primary['short_name']}; "
         f"{render.external(primary['url'], 'the article online')}), "

@@ -15,11 +15,16 @@ from typing import Any
 
 import pandas as pd
 
-from morocco_migration_2017.package import Resource, category_labels
+from morocco_migration_2017.package import Resource
 from morocco_migration_2017.presentation import format_period, format_value
 
 Row = dict[str, Any]  # one row of a typed table: missing cells are None
 Tables = dict[str, pd.DataFrame]
+
+
+def category_labels(field: dict[str, Any]) -> dict[str, str]:
+    """The documented meaning of each enum value (Table Schema v2 'categories')."""
+    return {entry["value"]: entry.get("label", "") for entry in field.get("categories", [])}
 
 
 def records(frame: pd.DataFrame) -> list[Row]:
