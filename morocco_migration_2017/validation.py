@@ -179,10 +179,10 @@ def _stages(pkg: Package, report: Report, timeout: float, stages: list[tuple[str
 STAGES = [("frictionless", frictionless_stage), ("pandera", pandera_stage), ("provenance", provenance_stage)]
 
 
-def check_opened(pkg: Package, timeout: float = STAGE_SECONDS) -> Report:
+def check_opened(pkg: Package) -> Report:
     """The stages after the files stage, on a package opened without a problem: what load*(validate=True) and
     the exports accept is exactly what validate accepts."""
-    return _stages(pkg, Report(pkg.root), timeout, STAGES)
+    return _stages(pkg, Report(pkg.root), STAGE_SECONDS, STAGES)
 
 
 def validate_package(
@@ -221,8 +221,8 @@ def validate_package(
     else:
         _stages(pkg, report, timeout, STAGES)
     report.row_counts = {name: len(frame) for name, frame in pkg.tables.items()} if pkg else {}
-    sources = pkg.descriptor.get("sources") if pkg else None
-    pins = {s.get("path"): s.get("hash") for s in sources if isinstance(s, dict)} if isinstance(sources, list) else {}
+    # a snapshot is read only from sources that are a list of objects
+    pins = {s.get("path"): s.get("hash") for s in pkg.descriptor["sources"]} if pkg and pkg.snapshots else {}
     report.snapshots = {path: pin for path, pin in pins.items() if path in pkg.snapshots and pin}
     report.raw = pkg.raw if pkg else {}
     return report
