@@ -62,12 +62,8 @@ class Report:
         return f"{'' if self.counted_all else 'at least '}{count:,} problem{'s' * (count != 1)} found in {self.package}{cut}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            **{k: v for k, v in vars(self).items() if k != "raw"},
-            "package": str(self.package),
-            "valid": self.valid,
-            "problems": [p.as_dict() for p in self.problems],
-        }
+        plain = {"package": str(self.package), "valid": self.valid, "problems": [p.as_dict() for p in self.problems]}
+        return {k: v for k, v in vars(self).items() if k != "raw"} | plain
 
 
 def frictionless_stage(pkg: Package, report: Report) -> None:
