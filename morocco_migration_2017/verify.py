@@ -86,7 +86,7 @@ def compare(release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, l
         except (PackageError, UnicodeDecodeError, csv.Error):
             before = after = {}
         named = []
-        for where in [*before, *(where for where in after if where not in before)]:
+        for where in dict.fromkeys([*before, *after]):
             a, b = before.get(where, named), after.get(where, named)  # `named` stands for an absent value
             if type(a) is not type(b) or a != b:
                 what = "removed" if b is named else "added" if a is named else "changed"
