@@ -96,7 +96,7 @@ def _release_line(path: str | None, raw: dict[str, bytes]) -> str:
         return f"release: not checked ({err})"
     if verdict.release:
         return f"release: identical to {verdict.release}"
-    count = len(verdict.differences)
+    count = verdict.count
     differ = "1 file differs" if count == 1 else f"{count} files differ"
     return f"release: matches no release (nearest {verdict.nearest}, {differ}; run verify)"
 
@@ -104,8 +104,9 @@ def _release_line(path: str | None, raw: dict[str, bytes]) -> str:
 def _verify(args: argparse.Namespace) -> tuple[int, list[str]]:
     verdict = verify(args.path)
     if args.json:
-        report = {**asdict(verdict), "identical": verdict.release is not None, "difference_count": len(verdict.differences)}
-        report |= {"differences": report["differences"][:SHOWN], "truncated": len(verdict.differences) > SHOWN}
+        report = {k: v for k, v in asdict(verdict).items() if k != "count"} | {"identical": verdict.release is not None}
+        report |= {"difference_count": verdict.count, "differences": report["differences"][:SHOWN]}
+        report["truncated"] = verdict.count > len(report["differences"])
         return int(not verdict.release), json.dumps(report, indent=2, ensure_ascii=True, default=str).splitlines()
     return int(not verdict.release), verdict.lines()
 

@@ -6,7 +6,9 @@ import io
 import json
 import os
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,8 @@ from .package import DESCRIPTOR, Package, package_files, parse_json, read_file, 
 from .problems import PackageError, printable
 
 RELEASES = Path(__file__).resolve().parent / "releases"
-SHOWN = 1000  # differences printed (and listed in --json); all are counted
+SHOWN = 1000  # differences kept, printed and listed in --json; all are counted
+_ABSENT = object()  # a value a JSON file does not have
 
 
 @dataclass(frozen=True)
@@ -39,11 +42,12 @@ class Verdict:
     path: str
     release: str | None  # the release the copy is identical to
     nearest: str | None
-    differences: list[Difference] = field(default_factory=list)
+    differences: list[Difference] = field(default_factory=list)  # the first SHOWN
+    count: int = 0  # every difference, counted
 
     def lines(self, limit: int = SHOWN) -> list[str]:
-        differ = f"matches no release; nearest {self.nearest}, {len(self.differences):,} difference(s)"
-        differ += f" (first {limit:,} shown):" if len(self.differences) > limit else ":"
+        differ = f"matches no release; nearest {self.nearest}, {self.count:,} difference(s)"
+        differ += f" (first {min(limit, len(self.differences)):,} shown):" if self.count > limit else ":"
         head = printable(f"{self.path}: " + (f"identical to release {self.release}" if self.release else differ))
         return [head] + [f"  {difference.line()}" for difference in self.differences[:limit]]
 
@@ -56,45 +60,77 @@ def releases() -> dict[str, dict[str, Any]]:  # each release's manifest, with it
     return found
 
 
-def _values(name: str, data: bytes, key: list[str] | None) -> dict[tuple[str | None, str], Any]:
-    # a table's cells by (primary key, else line, field), a repeated key keeping its last row; JSON by (None, path)
-    if key is not None:
-        header, *rows = list(csv.reader(io.StringIO(data.decode(), newline=""), strict=True)) or [[]]
-        lines = {i: dict(zip(header, cells, strict=False)) for i, cells in enumerate(rows, 2)}
-        return {(", ".join(r.get(p, f"(line {i})") for p in key), f): v for i, r in lines.items() for f, v in r.items()}
+def _rows(data: bytes, key: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
+    """A table's rows, one at a time, each with its primary key (else its line number)."""
+    reader = csv.reader(io.StringIO(data.decode(), newline=""), strict=True)
+    header = next(reader, [])
+    for line, cells in enumerate(reader, 2):
+        row = dict(zip(header, cells, strict=False))
+        yield ", ".join(row.get(p, f"(line {line})") for p in key), row
 
-    def flat(value: Any, path: str) -> dict[tuple[str | None, str], Any]:
+
+def _cells(name: str, old: bytes, new: bytes, key: list[str]) -> Iterator[Difference]:
+    """A table's differences by row and field, the copy read one row at a time (the release's rows are held): a row
+    whose key the release has is compared with it; any other row, or a repeat of a key, is added."""
+    release, seen = dict(_rows(old, key)), set()
+    for row_key, row in _rows(new, key):
+        was = None if row_key in seen else release.get(row_key)
+        if was is not None:
+            seen.add(row_key)
+        for column in dict.fromkeys([*(was or ()), *row]):
+            a, b = (was or {}).get(column), row.get(column)
+            if a != b:
+                yield Difference(
+                    name, "removed" if b is None else "added" if a is None else "changed", row_key, column, a, b
+                )
+    for row_key in (k for k in release if k not in seen):
+        yield from (Difference(name, "removed", row_key, column, value) for column, value in release[row_key].items())
+
+
+def _paths(name: str, old: bytes, new: bytes) -> Iterator[Difference]:
+    """A JSON file's differences by path (fields and resources by name), one per value."""
+
+    def flat(value: Any, path: str) -> dict[str, Any]:
         names = {str(v["name"]) for v in value if isinstance(v, dict) and "name" in v} if isinstance(value, list) else ()
         steps = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
         steps = [(f"name={v['name']}", v) for v in value] if 0 < len(names) == len(value) else steps  # fields by name
         form = "{}.{}" if isinstance(value, dict) else "{}[{}]"
-        return {k: v for s, sub in steps for k, v in flat(sub, form.format(path, s)).items()} or {(None, path): value}
+        return {k: v for s, sub in steps for k, v in flat(sub, form.format(path, s)).items()} or {path: value}
 
-    return flat(parse_json(data, name), "$") if name.endswith(".json") else {}
+    before, after = (flat(parse_json(data, name), "$") for data in (old, new))
+    for where in dict.fromkeys([*before, *after]):
+        a, b = before.get(where, _ABSENT), after.get(where, _ABSENT)
+        if type(a) is not type(b) or a != b:
+            what = "removed" if b is _ABSENT else "added" if a is _ABSENT else "changed"
+            yield Difference(name, what, None, where, *(None if v is _ABSENT else v for v in (a, b)))
 
 
-def compare(release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, list[str]]) -> list[Difference]:
-    """Every difference between a release's files and a copy's: a file, a table's cell, a JSON path, a text position."""
-    found = []
+def compare(release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, list[str]]) -> Iterator[Difference]:
+    """Every difference between a release's files and a copy's, one at a time: a file, a table's cell, a JSON path,
+    else the position where a text first differs."""
     for name in [*release, *(name for name in sorted(copy) if name not in release)]:
         old, new = release.get(name), copy.get(name)
         if old is None or new is None or old == new:
-            found += [Difference(name, "added" if old is None else "removed")] * (old != new)
+            yield from [Difference(name, "added" if old is None else "removed")] * (old != new)
             continue
+        named = False
         try:  # read as the release reads its files
-            before, after = _values(name, old, keys.get(name)), _values(name, new, keys.get(name))
+            found = (
+                _cells(name, old, new, keys[name])
+                if name in keys
+                else _paths(name, old, new)
+                if name.endswith(".json")
+                else ()
+            )
+            for difference in found:
+                named = True
+                yield difference
         except (PackageError, UnicodeDecodeError, csv.Error):
-            before = after = {}
-        named = []
-        for where in dict.fromkeys([*before, *after]):
-            a, b = before.get(where, named), after.get(where, named)  # `named` stands for an absent value
-            if type(a) is not type(b) or a != b:
-                what = "removed" if b is named else "added" if a is named else "changed"
-                named.append(Difference(name, what, *where, *(None if v is named else v for v in (a, b))))
-        a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")  # else: where the text first differs
-        at = len(os.path.commonprefix([a, b]))  # noqa: RUF071 (characters, not path parts)
-        found += named or [Difference(name, "changed", release=a[at : at + 40], copy=b[at : at + 40], position=at)]
-    return found
+            named = False  # unreadable from here on: name where the text first differs
+        if not named:
+            a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")
+            at = len(os.path.commonprefix([a, b]))  # noqa: RUF071 (characters, not path parts)
+            yield Difference(name, "changed", release=a[at : at + 40], copy=b[at : at + 40], position=at)
 
 
 def _added(root: Path, named: set[str]) -> list[str]:
@@ -141,5 +177,7 @@ def verify(path: str | Path | None = None, raw: dict[str, bytes] | None = None, 
         found = [d for d in found if mine.get(d.file) != files[nearest].get(d.file)]
     else:
         found = compare(release, copy, known[nearest]["tables"]) if distance[nearest] else []
-    found += [Difference(name, "added") for name in added if name not in files[nearest]]
-    return Verdict(label, None if found else nearest, nearest, found)
+    found = chain(found, (Difference(name, "added") for name in added if name not in files[nearest]))
+    shown = list(islice(found, SHOWN))  # the rest are counted, never held
+    count = len(shown) + sum(1 for _ in found)
+    return Verdict(label, None if count else nearest, nearest, shown, count)

@@ -212,6 +212,25 @@ def test_many_differences_are_all_counted_and_the_first_shown(package_copy: Path
     assert lines[0].endswith("3 difference(s) (first 2 shown):") and len(lines) == 3
 
 
+def test_verify_holds_only_the_differences_it_shows_and_counts_the_rest(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verify_module, "SHOWN", 2)
+    edit_rows(package_copy, "statistics", lambda rows: [rows[0]] + [[f"{r[0]}_copy", *r[1:]] for r in rows[1:] * 50])
+    verdict = mm.verify(package_copy)
+    width = len(read_table(package_copy / "data/statistics.csv")[0])
+    assert len(verdict.differences) == 2  # of every added cell and every removed one, each counted
+    assert verdict.count == 300 * width + 6 * width
+
+
+def test_a_repeated_row_of_a_table_is_an_added_row(package_copy: Path) -> None:
+    edit_rows(package_copy, "statistics", lambda rows: rows + [rows[1]])
+    verdict = mm.verify(package_copy)
+    width = len(read_table(package_copy / "data/statistics.csv")[0])
+    key = read_table(package_copy / "data/statistics.csv")[1][0]
+    assert (verdict.count, {(d.row, d.what) for d in verdict.differences}) == (width, {(key, "added")})
+
+
 def test_validate_says_whether_the_copy_is_a_release(package_copy: Path) -> None:
     assert run("validate", str(package_copy)).stdout.splitlines()[-1] == f"release: identical to {VERSION}"
     set_cell(package_copy, "statistics", 2, "notes", "Another note.")
