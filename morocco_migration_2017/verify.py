@@ -91,15 +91,19 @@ def _paths(name: str, old: bytes, new: bytes) -> Iterator[Difference]:
     """A JSON file's differences by path (fields and resources by name), one per value."""
 
     def flat(value: Any, path: str) -> dict[str, Any]:
-        names = {str(v["name"]) for v in value if isinstance(v, dict) and "name" in v} if isinstance(value, list) else ()
+        names = [str(v["name"]) for v in value if isinstance(v, dict) and "name" in v] if isinstance(value, list) else []
         steps = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-        steps = [(f"name={v['name']}", v) for v in value] if 0 < len(names) == len(value) else steps  # fields by name
+        named = 0 < len(set(names)) == len(value)  # fields and resources by name, and their order
+        steps = [(f"name={v['name']}", v) for v in value] if named else steps
         form = "{}.{}" if isinstance(value, dict) else "{}[{}]"
-        return {k: v for s, sub in steps for k, v in flat(sub, form.format(path, s)).items()} or {path: value}
+        found = {k: v for s, sub in steps for k, v in flat(sub, form.format(path, s)).items()}
+        return found | ({f"{path} (order of names)": names} if named else {}) if found or named else {path: value}
 
     before, after = (flat(parse_json(data, name), "$") for data in (old, new))
     for where in dict.fromkeys([*before, *after]):
         a, b = before.get(where, _ABSENT), after.get(where, _ABSENT)
+        if where.endswith(" (order of names)") and (_ABSENT in (a, b) or set(a) != set(b)):
+            continue  # a name added or removed is named as such
         if type(a) is not type(b) or a != b:
             what = "removed" if b is _ABSENT else "added" if a is _ABSENT else "changed"
             yield Difference(name, what, None, where, *(None if v is _ABSENT else v for v in (a, b)))

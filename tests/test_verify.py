@@ -223,6 +223,16 @@ def test_verify_holds_only_the_differences_it_shows_and_counts_the_rest(
     assert verdict.count == 300 * width + 6 * width
 
 
+def test_reordered_resources_are_named_by_their_order_not_a_character(package_copy: Path) -> None:
+    edit_descriptor(package_copy, lambda d: d["resources"].reverse())
+    (difference,) = mm.verify(package_copy).differences
+    names = [r["name"] for r in json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["resources"]]
+    assert (difference.field, difference.release, difference.copy) == ("$.resources (order of names)", names, names[::-1])
+    edit_descriptor(package_copy, lambda d: d["resources"].pop())  # a table removed is named as such, once
+    assert [d.what for d in mm.verify(package_copy).differences if d.file == "datapackage.json"][:1] == ["removed"]
+    assert not any("order" in str(d.field) for d in mm.verify(package_copy).differences)
+
+
 def test_a_repeated_row_of_a_table_is_an_added_row(package_copy: Path) -> None:
     edit_rows(package_copy, "statistics", lambda rows: rows + [rows[1]])
     verdict = mm.verify(package_copy)
