@@ -234,7 +234,7 @@ def test_reordered_resources_are_named_by_their_order_not_a_character(package_co
 
 
 def test_a_repeated_row_of_a_table_is_an_added_row(package_copy: Path) -> None:
-    edit_rows(package_copy, "statistics", lambda rows: rows + [rows[1]])
+    edit_rows(package_copy, "statistics", lambda rows: [*rows, rows[1]])
     verdict = mm.verify(package_copy)
     width = len(read_table(package_copy / "data/statistics.csv")[0])
     key = read_table(package_copy / "data/statistics.csv")[1][0]
