@@ -9,6 +9,7 @@ drops enum values and needs frictionless.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,11 +34,25 @@ _TRANSLATIONS: dict[str, tuple[Any, str]] = {
     "minLength": (lambda v, **named: pa.Check.str_length(min_value=v, **named), "must be at least {} characters long"),
     "maxLength": (lambda v, **named: pa.Check.str_length(max_value=v, **named), "must be at most {} characters long"),
 }
+# The characters of Python's \s (str.isspace), spelled out: pandas runs a pattern without \s in RE2, whose \s has fewer.
+_SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _BUILT_IN = {
     "not_nullable": "required: must not be empty",
     "field_uniqueness": "unique: the value appears in more than one row",
     "multiple_fields_uniqueness": "primary key: this combination appears in more than one row",
 }
+
+
+def _spelled(pattern: str) -> str:
+    """The same pattern with \\s (and \\S outside brackets) spelled out: pandas can hand it to RE2, at C speed."""
+
+    def spell(match: re.Match[str]) -> str:
+        part = match.group()
+        if part[0] == "[":  # a set: each \s in it becomes its characters
+            return re.sub(r"\\.", lambda e: _SPACES if e.group() == r"\s" else e.group(), part)
+        return {r"\s": f"[{_SPACES}]", r"\S": f"[^{_SPACES}]"}.get(part, part)
+
+    return re.sub(r"\[\^?\]?(?:\\.|[^]\\])*\]|\\.", spell, pattern)
 
 
 def column_for(field: dict[str, Any], after_frictionless: bool = False) -> pa.Column:
@@ -46,7 +61,7 @@ def column_for(field: dict[str, Any], after_frictionless: bool = False) -> pa.Co
     Frictionless has not checked on the same cells (the dtype, and x-pattern), for validate."""
     rules, enum = {} if after_frictionless else constraints(field), constraints(field).get("enum")
     checks = [
-        pa.Check(lambda s, p=p: s.str.fullmatch(p).astype(bool), name="pattern", error=f"pattern: must match {p}")
+        pa.Check(lambda s, p=_spelled(p): s.str.fullmatch(p).astype(bool), name="pattern", error=f"pattern: must match {p}")
         for p in (patterns({"x-pattern": field.get("x-pattern")}) if after_frictionless else patterns(field))
     ]
     for name, value in rules.items():
