@@ -61,7 +61,7 @@ def column_for(field: dict[str, Any], after_frictionless: bool = False) -> pa.Co
     Frictionless has not checked on the same cells (the dtype, and x-pattern), for validate."""
     rules, enum = {} if after_frictionless else constraints(field), constraints(field).get("enum")
     checks = [
-        pa.Check(lambda s, p=_spelled(p): s.str.fullmatch(p).astype(bool), name="pattern", error=f"pattern: must match {p}")
+        pa.Check(lambda s, p=p: s.str.fullmatch(_spelled(p)).astype(bool), name="pattern", error=f"pattern: must match {p}")
         for p in (patterns({"x-pattern": field.get("x-pattern")}) if after_frictionless else patterns(field))
     ]
     for name, value in rules.items():
