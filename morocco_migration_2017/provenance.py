@@ -43,10 +43,10 @@ def _each(
     table: str, frame: pd.DataFrame, mask: Any, field: str, say: str, *args: Any, value: Any = None, at: Any = None
 ) -> Findings:
     """A finding for each k where mask holds, at row at[k] (default k); say is formatted with each args[k] (or
-    args(k): a function that says more at a constant cost)."""
+    args(k): a function that says more at a constant cost), and the value shown is value[k] (or value(k))."""
     for k in np.flatnonzero(mask):
         row = k if at is None else at[k]
-        shown = frame[field].iat[row] if value is None else value[k]
+        shown = frame[field].iat[row] if value is None else value(k) if callable(value) else value[k]
         yield table, frame.index[row], field, say.format(*(a(k) if callable(a) else a[k] for a in args)), shown
 
 
@@ -73,23 +73,23 @@ def _position(keys: pd.Series, ids: pd.Series) -> np.ndarray:
     return first[codes[len(ids) :]]
 
 
-def _slices(texts: dict[str, str], sources: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _slices(texts: dict[str, str], sources: pd.Series, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """text[start:end] of each row's source, or None where the source has no snapshot."""
     out = np.full(len(sources), None, dtype=object)
     for source, text in texts.items():
-        own = np.flatnonzero(sources == source)
+        own = np.flatnonzero((sources == source).to_numpy(bool, na_value=False))
         out[own] = list(map(text.__getitem__, map(slice, starts[own].tolist(), ends[own].tolist())))
     return out
 
 
 def _spans(texts: dict[str, str], frame: pd.DataFrame, field: str, table: str) -> tuple[np.ndarray, Findings]:
     """Whether snapshot[<name>_start:<name>_end] is each row's field, and the findings where it is not."""
-    name, source, each = field.split("_")[0], _col(frame, "source_id"), partial(_each, table, frame)
+    name, source, each = field.split("_")[0], frame["source_id"], partial(_each, table, frame)
     start, end = frame[f"{name}_start"].to_numpy(), frame[f"{name}_end"].to_numpy()
     actual, wanted = _slices(texts, source, start, end), _col(frame, field)
 
     def near(k: int) -> str:  # a constant cost: the search stays near the offsets
-        found = texts[source[k]].find(wanted[k], max(0, start[k] - NEAR), end[k] + NEAR)
+        found = texts[source.iat[k]].find(wanted[k], max(0, start[k] - NEAR), end[k] + NEAR)
         return f"occurs at {found}" if found >= 0 else f"is not in the snapshot near {name}_start"
 
     wrong = (actual != None) & (actual != wanted)  # noqa: E711
@@ -137,14 +137,15 @@ def mentions_fit_the_snapshot(ctx: Package) -> Findings:
     mentions, stats, texts = ctx.tables["mentions"], ctx.tables["statistics"], ctx.snapshot_of()
     right, findings = _spans(texts, mentions, "mention_text", "mentions")
     yield from findings
-    each, source, role = partial(_each, "mentions", mentions), _col(mentions, "source_id"), _col(mentions, "role")
+    each, source, role = partial(_each, "mentions", mentions), mentions["source_id"], _col(mentions, "role")
     start, end, ordinal = mentions["mention_start"].to_numpy(), mentions["mention_end"].to_numpy(), role == ORDINAL_ROLE
     at = np.minimum(start, 2)
     whole = _per_value(_whole, _slices(texts, source, start - at, end + 12), at, end - start, missing=True)
     say = "a mention must hold a whole number as written: all its digits, its currency sign, scale word and ordinal"
     yield from each(right & ~whole.astype(bool), "mention_text", say)
     for source_id, text in texts.items():
-        own = np.flatnonzero(source == source_id)
+        mine = (source == source_id).to_numpy(bool, na_value=False)
+        own = np.flatnonzero(mine)
         order, runs = own[np.argsort(start[own])], _digit_runs(text)
         k = np.searchsorted(start[order], runs[:, 0], side="right") - 1
         for a, b in runs[(k < 0) | (np.append(end[order], -1)[k] < runs[:, 1])]:
@@ -154,7 +155,7 @@ def mentions_fit_the_snapshot(ctx: Package) -> Findings:
         lines = np.array([*_lines(text, title), len(text) + 1])
         line = np.searchsorted(lines, start, side="right") - 1
         place = np.where((line >= 0) & (end <= lines[line] + len(title)), "in the headline", "in the body")
-        wrong = ((place == "in the headline") != np.isin(role, HEADLINE_ROLES)) & ~ordinal & (source == source_id)
+        wrong = ((place == "in the headline") != np.isin(role, HEADLINE_ROLES)) & ~ordinal & mine
         yield from each(wrong, "role", "the mention stands {}; its role must say so", place)
     named = mentions["statistic_id"].notna().to_numpy(bool)
     yield from each(ordinal & named, "statistic_id", "an ordinal names no statistic; leave it empty, or give another role")
@@ -165,7 +166,7 @@ def mentions_fit_the_snapshot(ctx: Package) -> Findings:
     years = [np.append(stats[e].dt.year.astype("Int64").astype(str), "")[row] for e in ("period_start", "period_end")]
     wrong = np.isin(role, BOUND_ROLES) & (row >= 0) & (text != years[0]) & (text != years[1])
     say = "year is not the start or end year of {}'s period"
-    yield from each(wrong, "mention_text", say, _col(mentions, "statistic_id"))
+    yield from each(wrong, "mention_text", say, mentions["statistic_id"])
 
 
 def _nearest_unit(words: re.Pattern[str], quote: str, a: int, b: int) -> str | None:
@@ -181,11 +182,12 @@ def figures_follow_their_words(ctx: Package) -> Findings:
     parsed, value = _per_value(parse_mention, mentions["mention_text"]), np.append(_col(stats, "value"), None)[row]
     wrong, say = np.isin(role, VALUE_ROLES) & (row >= 0) & (parsed != value), "{}, but statistic {!r} has value {}"
     reads = lambda k: "does not read as a value (an ordinal never does)" if parsed[k] is None else f"reads as {parsed[k]}"  # noqa: E731
-    yield from _each("mentions", mentions, wrong, "mention_text", say, reads, _col(mentions, "statistic_id"), value)
-    (start, end), source = (mentions[f"mention_{e}"].to_numpy() for e in ("start", "end")), _col(mentions, "source_id")
+    yield from _each("mentions", mentions, wrong, "mention_text", say, reads, mentions["statistic_id"], value)
+    (start, end), source = (mentions[f"mention_{e}"].to_numpy() for e in ("start", "end")), mentions["source_id"]
     quote_start, quote_end = (np.append(stats[f"quote_{e}"].to_numpy(), 0)[row] for e in ("start", "end"))
     inside = (role == "value") & (row >= 0) & (parsed == value) & (quote_start <= start) & (end <= quote_end)
-    inside &= source == np.append(_col(stats, "source_id"), None)[row]
+    sources = pd.factorize(pd.concat([stats["source_id"], source], ignore_index=True))[0]
+    inside &= sources[len(stats) :] == np.append(sources[: len(stats)], -2)[row]
     first, each = np.full(len(stats) + 1, -1), partial(_each, "statistics", stats)
     first[row[inside][::-1]] = np.flatnonzero(inside)[::-1]
     yield from each(first[:-1] < 0, "value", "no mention with role 'value' inside the quote reads as this value")
@@ -202,9 +204,9 @@ def figures_follow_their_words(ctx: Package) -> Findings:
     every = "|".join(re.escape(w) for ws in own.values() for w in ws.split())
     every = re.compile(rf"(?<![A-Za-z])(?:{every})(?![A-Za-z])")
     a, indicator = start[m] - quote_start[m], _col(stats, "indicator_id")[has]
-    named = _per_value(partial(_nearest_unit, every), _col(stats, "quote")[has], a, a + end[m] - start[m])
-    wrong = np.array([n not in own.get(i, "").split() for n, i in zip(named, indicator, strict=True)], bool)
-    own_words = np.array([own.get(i) for i in indicator], dtype=object)
+    named = _per_value(partial(_nearest_unit, every), stats["quote"].iloc[has], a, a + end[m] - start[m])
+    wrong = _per_value(lambda n, i: n not in own.get(i, "").split(), named, indicator, missing=True).astype(bool)
+    own_words = lambda k: own.get(indicator[k])  # noqa: E731
     word, say = lambda k: f"the word {named[k]!r}" if named[k] else "no word", "the quote names {} for its unit, not "
     say += "one of {}'s unit_words ({})"
     yield from each(wrong, "indicator_id", say, word, indicator, own_words, at=has)
@@ -223,9 +225,9 @@ def periods_follow_the_words(ctx: Package) -> Findings:
     said, start = stats["period_text"].fillna("").to_numpy(object), stats["quote_start"].to_numpy()
     each = partial(_each, "statistics", stats)
     implied, at = _per_value(implied_period, said, pd.DatetimeIndex(claim).year), np.minimum(start, 20)
-    kind, begin = np.array([p and p[0] for p in implied]), pd.to_datetime([p and p[1] for p in implied])
-    quoted = _per_value(str.__contains__, _col(stats, "quote"), said).astype(bool)
-    window = _slices(ctx.snapshot_of(), _col(stats, "source_id"), start - at, stats["quote_end"].to_numpy() + 20)
+    kind, begin = _per_value(lambda p: p[0], implied), pd.to_datetime(_per_value(lambda p: p[1], implied))
+    quoted = _per_value(str.__contains__, stats["quote"], said).astype(bool)
+    window = _slices(ctx.snapshot_of(), stats["source_id"], start - at, stats["quote_end"].to_numpy() + 20)
     phrases = _per_value(_phrases, window, at, at + stats["quote"].str.len().to_numpy())
     whole, worded = (phrases == said) | pd.isna(phrases), quoted & pd.notna(implied)
     yield from each(~quoted, "period_text", "must be words of the quote", value=said)
@@ -252,7 +254,7 @@ def dates_are_plausible(ctx: Package) -> Findings:
     for table, frame in ctx.tables.items():
         for column in frame.select_dtypes("datetime64[us]"):
             wrong = ((frame[column] < EARLIEST_DATE) | (frame[column] > ctx.created)).to_numpy()
-            yield from _each(table, frame, wrong, column, say, value=frame[column].dt.date.to_numpy())
+            yield from _each(table, frame, wrong, column, say, value=lambda k, c=frame[column]: c.iat[k].date())
     statements, sources, stats = ctx.tables["statements"], ctx.tables["sources"], ctx.tables["statistics"]
     published, floor = sources["published"], sources["published_not_before"]
     say, nat = "is before published_not_before", np.datetime64("NaT")
@@ -291,7 +293,7 @@ def inferred_fields_hold(ctx: Package) -> Findings:
     statements, stats, text = ctx.tables["statements"], ctx.tables["statistics"], " ".join(ctx.snapshot_of().values())
     start, end = stats["quote_start"].to_numpy(), stats["quote_end"].to_numpy()
     at = np.minimum(start, 400)
-    window = _slices(ctx.snapshot_of(), _col(stats, "source_id"), start - at, end + 400)
+    window = _slices(ctx.snapshot_of(), stats["source_id"], start - at, end + 400)
     sentence = _per_value(_sentence, window, at, at + end - start, missing="")
     named = _per_value(lambda s, area: re.search(rf"(?<!\w){re.escape(area)}(?!\w)", s) is not None, sentence, stats["area"])
     for table, frame in (("statistics", stats), ("statements", statements)):
