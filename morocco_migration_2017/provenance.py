@@ -82,11 +82,15 @@ def _slices(texts: dict[str, str], sources: pd.Series, starts: np.ndarray, ends:
     return out
 
 
-def _spans(texts: dict[str, str], frame: pd.DataFrame, field: str, table: str) -> tuple[np.ndarray, Findings]:
-    """Whether snapshot[<name>_start:<name>_end] is each row's field, and the findings where it is not."""
+def _spans(
+    texts: dict[str, str], frame: pd.DataFrame, field: str, table: str, before: Any = 0, after: int = 0
+) -> tuple[np.ndarray, np.ndarray, Findings]:
+    """Whether snapshot[<name>_start:<name>_end] is each row's field, the snapshot there with before and after
+    characters more (sliced once), and the findings where it is not."""
     name, source, each = field.split("_")[0], frame["source_id"], partial(_each, table, frame)
     start, end = frame[f"{name}_start"].to_numpy(), frame[f"{name}_end"].to_numpy()
-    actual, wanted = _slices(texts, source, start, end), _col(frame, field)
+    window, wanted = _slices(texts, source, start - before, end + after), _col(frame, field)
+    actual = _per_value(lambda w, a, n: w[a : a + n], window, before, end - start) if after else window
 
     def near(k: int) -> str:  # a constant cost: the search stays near the offsets
         found = texts[source.iat[k]].find(wanted[k], max(0, start[k] - NEAR), end[k] + NEAR)
@@ -95,11 +99,11 @@ def _spans(texts: dict[str, str], frame: pd.DataFrame, field: str, table: str) -
     wrong = (actual != None) & (actual != wanted)  # noqa: E711
     say = f"snapshot[{name}_start:{name}_end] is {{!r}}, not the {field}; the {field} {{}}"
     missing = each(actual == None, "source_id", "the source has no snapshot to quote from")  # noqa: E711
-    return actual == wanted, chain(missing, each(wrong, field, say, actual, near))
+    return actual == wanted, window, chain(missing, each(wrong, field, say, actual, near))
 
 
 def quotes_match_snapshot(ctx: Package) -> Findings:
-    yield from _spans(ctx.snapshot_of(), ctx.tables["statistics"], "quote", "statistics")[1]
+    yield from _spans(ctx.snapshot_of(), ctx.tables["statistics"], "quote", "statistics")[2]
 
 
 def _whole(window: str, at: int, length: int) -> bool:
@@ -110,15 +114,18 @@ def _whole(window: str, at: int, length: int) -> bool:
 
 def _digit_runs(text: str) -> np.ndarray:
     """(start, end) code points of the runs of digits (as regex \\d+ finds them), found in the UTF-8 bytes at
-    NumPy speed unless the text has digits beyond ASCII."""
-    data = np.frombuffer(text.encode(), np.uint8)
-    high = np.flatnonzero(data > 127)  # the bytes of characters beyond ASCII
-    if any(c.isdecimal() for c in set(data[high].tobytes().decode())):
-        return np.array([m.span() for m in re.finditer(r"\d+", text)], np.int64).reshape(-1, 2)
-    digit = np.zeros(len(data) + 2, np.int8)
-    np.less(data - 48, 10, out=digit[1:-1].view(bool))
-    spans = np.flatnonzero(np.diff(digit)).reshape(-1, 2)
-    return spans - np.searchsorted(high[data[high] < 0xC0], spans)  # continuation bytes before: bytes -> code points
+    NumPy speed a megabyte at a time (no array the size of the text), unless the text has digits beyond ASCII."""
+    edges, last = [np.empty(0, np.int64)], False
+    for at in range(0, len(text), 1 << 20):
+        data = np.frombuffer(text[at : at + (1 << 20)].encode(), np.uint8)
+        high = np.flatnonzero(data > 127)  # the bytes of characters beyond ASCII
+        if any(c.isdecimal() for c in set(data[high].tobytes().decode())):
+            return np.array([m.span() for m in re.finditer(r"\d+", text)], np.int64).reshape(-1, 2)
+        digit = data - 48 < 10
+        found = np.flatnonzero(np.diff(digit, prepend=last))  # where a run starts or ends
+        edges.append(at + found - np.searchsorted(high[data[high] < 0xC0], found))  # bytes -> code points
+        last = bool(digit[-1])
+    return np.concatenate([*edges, [len(text)] * last]).reshape(-1, 2)
 
 
 def _lines(text: str, line: str) -> list[int]:
@@ -135,12 +142,12 @@ def mentions_fit_the_snapshot(ctx: Package) -> Findings:
     """Mentions are the snapshot's characters, whole numbers as written, and cover its every digit; roles fit the
     text (ordinal, headline: a line that is the title) and a period bound is its statistic's start or end year."""
     mentions, stats, texts = ctx.tables["mentions"], ctx.tables["statistics"], ctx.snapshot_of()
-    right, findings = _spans(texts, mentions, "mention_text", "mentions")
-    yield from findings
     each, source, role = partial(_each, "mentions", mentions), mentions["source_id"], _col(mentions, "role")
     start, end, ordinal = mentions["mention_start"].to_numpy(), mentions["mention_end"].to_numpy(), role == ORDINAL_ROLE
     at = np.minimum(start, 2)
-    whole = _per_value(_whole, _slices(texts, source, start - at, end + 12), at, end - start, missing=True)
+    right, window, findings = _spans(texts, mentions, "mention_text", "mentions", at, 12)
+    yield from findings
+    whole = _per_value(_whole, window, at, end - start, missing=True)
     say = "a mention must hold a whole number as written: all its digits, its currency sign, scale word and ordinal"
     yield from each(right & ~whole.astype(bool), "mention_text", say)
     for source_id, text in texts.items():
