@@ -125,7 +125,7 @@ def _digit_runs(text: str) -> np.ndarray:
         found = np.flatnonzero(np.diff(digit, prepend=last))  # where a run starts or ends
         edges.append(at + found - np.searchsorted(high[data[high] < 0xC0], found))  # bytes -> code points
         last = bool(digit[-1])
-    return np.concatenate([*edges, [len(text)] * last]).reshape(-1, 2)
+    return np.concatenate([*edges, np.full(int(last), len(text))]).reshape(-1, 2)
 
 
 def _lines(text: str, line: str) -> list[int]:
