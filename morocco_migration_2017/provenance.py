@@ -1,6 +1,5 @@
 """Checks that no schema language states. Each reads the typed tables and yields findings lazily, each at a constant
-cost: (table, row index or None, field, message, value); work runs on whole columns, Python once per distinct value.
-"""
+cost: (table, row index or None, field, message, value); work runs on whole columns, Python once per distinct value."""
 
 from __future__ import annotations
 
@@ -59,10 +58,8 @@ def _per_value(read: Callable[..., Any], *columns: Any, missing: Any = None) -> 
     first = np.zeros(len(combos), np.int64)
     first[inverse[::-1]] = np.arange(len(key))[::-1]
     values = [np.append(np.asarray(uniques, dtype=object), None)[codes[first]] for codes, uniques in pairs]
-    table = np.empty(len(combos), dtype=object)
-    for k, row in enumerate(zip(*values, strict=True)):
-        table[k] = missing if None in row else read(*row)
-    return table[inverse]
+    rows = (missing if None in row else read(*row) for row in zip(*values, strict=True))
+    return np.fromiter(rows, dtype=object, count=len(combos))[inverse]
 
 
 def _position(keys: pd.Series, ids: pd.Series) -> np.ndarray:
@@ -82,11 +79,8 @@ def _slices(texts: dict[str, str], sources: pd.Series, starts: np.ndarray, ends:
     return out
 
 
-def _spans(
-    texts: dict[str, str], frame: pd.DataFrame, field: str, table: str, before: Any = 0, after: int = 0
-) -> tuple[np.ndarray, np.ndarray, Findings]:
-    """Whether snapshot[<name>_start:<name>_end] is each row's field, the snapshot there with before and after
-    characters more (sliced once), and the findings where it is not."""
+def _spans(texts: dict[str, str], frame: pd.DataFrame, field: str, table: str, before: Any = 0, after: int = 0) -> tuple:
+    """Whether snapshot[<name>_start:<name>_end] is each row's field; that text widened by before and after; findings."""
     name, source, each = field.split("_")[0], frame["source_id"], partial(_each, table, frame)
     start, end = frame[f"{name}_start"].to_numpy(), frame[f"{name}_end"].to_numpy()
     window, wanted = _slices(texts, source, start - before, end + after), _col(frame, field)
@@ -121,8 +115,7 @@ def _digit_runs(text: str) -> np.ndarray:
         high = np.flatnonzero(data > 127)  # the bytes of characters beyond ASCII
         if any(c.isdecimal() for c in set(data[high].tobytes().decode())):
             return np.array([m.span() for m in re.finditer(r"\d+", text)], np.int64).reshape(-1, 2)
-        digit = data - 48 < 10
-        found = np.flatnonzero(np.diff(digit, prepend=last))  # where a run starts or ends
+        found = np.flatnonzero(np.diff(digit := data - 48 < 10, prepend=last))  # where a run starts or ends
         edges.append(at + found - np.searchsorted(high[data[high] < 0xC0], found))  # bytes -> code points
         last = bool(digit[-1])
     return np.concatenate([*edges, np.full(int(last), len(text))]).reshape(-1, 2)
@@ -151,8 +144,7 @@ def mentions_fit_the_snapshot(ctx: Package) -> Findings:
     say = "a mention must hold a whole number as written: all its digits, its currency sign, scale word and ordinal"
     yield from each(right & ~whole.astype(bool), "mention_text", say)
     for source_id, text in texts.items():
-        mine = (source == source_id).to_numpy(bool, na_value=False)
-        own = np.flatnonzero(mine)
+        own = np.flatnonzero(mine := (source == source_id).to_numpy(bool, na_value=False))
         order, runs = own[np.argsort(start[own])], _digit_runs(text)
         k = np.searchsorted(start[order], runs[:, 0], side="right") - 1
         for a, b in runs[(k < 0) | (np.append(end[order], -1)[k] < runs[:, 1])]:
@@ -213,10 +205,9 @@ def figures_follow_their_words(ctx: Package) -> Findings:
     a, indicator = start[m] - quote_start[m], _col(stats, "indicator_id")[has]
     named = _per_value(partial(_nearest_unit, every), stats["quote"].iloc[has], a, a + end[m] - start[m])
     wrong = _per_value(lambda n, i: n not in own.get(i, "").split(), named, indicator, missing=True).astype(bool)
-    own_words = lambda k: own.get(indicator[k])  # noqa: E731
     word, say = lambda k: f"the word {named[k]!r}" if named[k] else "no word", "the quote names {} for its unit, not "
     say += "one of {}'s unit_words ({})"
-    yield from each(wrong, "indicator_id", say, word, indicator, own_words, at=has)
+    yield from each(wrong, "indicator_id", say, word, indicator, lambda k: own.get(indicator[k]), at=has)
 
 
 def _phrases(window: str, a: int, b: int) -> str:
@@ -301,8 +292,8 @@ def inferred_fields_hold(ctx: Package) -> Findings:
     start, end = stats["quote_start"].to_numpy(), stats["quote_end"].to_numpy()
     at = np.minimum(start, 400)
     window = _slices(ctx.snapshot_of(), stats["source_id"], start - at, end + 400)
-    sentence = _per_value(_sentence, window, at, at + end - start, missing="")
-    named = _per_value(lambda s, area: re.search(rf"(?<!\w){re.escape(area)}(?!\w)", s) is not None, sentence, stats["area"])
+    names = lambda w, a, b, area: re.search(rf"(?<!\w){re.escape(area)}(?!\w)", _sentence(w, a, b)) is not None  # noqa: E731
+    named = _per_value(names, window, at, at + end - start, stats["area"], missing=False)
     for table, frame in (("statistics", stats), ("statements", statements)):
         unknown = _per_value(lambda v, f=frame: next((n for n in v.split() if n not in f), None), frame["inferred_fields"])
         yield from _each(table, frame, pd.notna(unknown), "inferred_fields", f"{{!r}} is not a field of {table}", unknown)
@@ -346,10 +337,8 @@ def cross_checks_consistent(ctx: Package) -> Findings:
     s, each = stats.iloc[_position(checks["statistic_id"], stats["statistic_id"])], partial(_each, "cross_checks", checks)
     year = ctx.tables["statements"].set_index("statement_id")["claim_date"].reindex(s["statement_id"]).dt.year
     period = [implied_period(t, y) for t, y in zip(_col(checks, "reported_period_text"), year, strict=True)]
-    ours = zip(
-        _col(s, "period_type"), s["period_start"].dt.strftime("%Y-%m-%d").to_numpy(object, na_value=None), strict=True
-    )
-    same = np.array([p == o for p, o in zip(period, ours, strict=True)], bool)
+    start = s["period_start"].dt.strftime("%Y-%m-%d").to_numpy(object, na_value=None)
+    same = np.array([p == o for p, o in zip(period, zip(_col(s, "period_type"), start, strict=True), strict=True)], bool)
     same &= (_col(checks, "reported_value") == _col(s, "value")) & (_col(checks, "reported_bound") == _col(s, "value_bound"))
     no_value, agreement = checks["reported_value"].isna().to_numpy(), _col(checks, "agreement")
     role = np.append(_col(sources, "source_role"), None)[_position(checks["source_id"], sources["source_id"])]
@@ -401,29 +390,24 @@ def text_fault(text: str) -> str | None:
 
 def text_is_clean(ctx: Package) -> Findings:
     """Every text cell is English text as it reads: no control, invisible or format character, NFKC, only Latin
-    letters. Plain printable ASCII is passed over on the whole column first (RE2, with pyarrow); each other distinct text
-    is read once."""
+    letters. Each distinct text is read once, and plain printable ASCII is passed over first."""
     for table, frame in ctx.tables.items():
         for column in frame.select_dtypes("string"):
             codes, texts = pd.factorize(frame[column])
-            found = np.full(len(texts) + 1, None)  # the last for a missing cell
-            odd = np.flatnonzero(~pd.Series(texts).str.fullmatch("[ -~]*").to_numpy(bool))
-            found[odd] = [text_fault(texts[k]) for k in odd]
-            found = found[codes]
+            plain = pd.Series(texts).str.fullmatch("[ -~]*").to_numpy(bool)  # printable ASCII, on all at once
+            found = np.append([None if p else text_fault(t) for t, p in zip(texts, plain, strict=True)], None)[codes]
             yield from _each(table, frame, pd.notna(found), column, "{}", found)
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
     """(JSON path, text) of every key and string of a JSON value."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield f"{path}.{key}", key
-            yield from _strings(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
-    elif isinstance(value, str):
+    if isinstance(value, str):
         yield path, value
+    for key, item in value.items() if isinstance(value, dict) else ():
+        yield f"{path}.{key}", key
+        yield from _strings(item, f"{path}.{key}")
+    for index, item in enumerate(value) if isinstance(value, list) else ():
+        yield from _strings(item, f"{path}[{index}]")
 
 
 def json_text_is_clean(ctx: Package) -> Findings:
