@@ -394,8 +394,8 @@ def text_is_clean(ctx: Package) -> Findings:
     for table, frame in ctx.tables.items():
         for column in frame.select_dtypes("string"):
             codes, texts = pd.factorize(frame[column])
-            plain = pd.Series(texts).str.fullmatch("[ -~]*").to_numpy(bool)  # printable ASCII, on all at once
-            found = np.append([None if p else text_fault(t) for t, p in zip(texts, plain, strict=True)], None)[codes]
+            odd = np.flatnonzero(~pd.Series(texts).str.fullmatch("[ -~]*").to_numpy(bool))  # not printable ASCII
+            found = pd.Series([text_fault(t) for t in texts.take(odd)], odd, object).reindex(codes).to_numpy()
             yield from _each(table, frame, pd.notna(found), column, "{}", found)
 
 
