@@ -1,6 +1,5 @@
 """Checks that no schema language states. Each reads the typed tables and yields findings lazily, each at a constant
-cost: (table, row index or None, field, message, value); work runs on whole columns, Python once per distinct value.
-"""
+cost: (table, row index or None, field, message, value); work runs on whole columns, Python once per distinct value."""
 
 from __future__ import annotations
 
@@ -43,10 +42,10 @@ def _each(
     table: str, frame: pd.DataFrame, mask: Any, field: str, say: str, *args: Any, value: Any = None, at: Any = None
 ) -> Findings:
     """A finding for each k where mask holds, at row at[k] (default k); say is formatted with each args[k] (or
-    args(k): a function that says more at a constant cost)."""
+    args(k): a function that says more at a constant cost), and the value shown is value[k] (or value(k))."""
     for k in np.flatnonzero(mask):
         row = k if at is None else at[k]
-        shown = frame[field].iat[row] if value is None else value[k]
+        shown = frame[field].iat[row] if value is None else value(k) if callable(value) else value[k]
         yield table, frame.index[row], field, say.format(*(a(k) if callable(a) else a[k] for a in args)), shown
 
 
@@ -59,10 +58,8 @@ def _per_value(read: Callable[..., Any], *columns: Any, missing: Any = None) -> 
     first = np.zeros(len(combos), np.int64)
     first[inverse[::-1]] = np.arange(len(key))[::-1]
     values = [np.append(np.asarray(uniques, dtype=object), None)[codes[first]] for codes, uniques in pairs]
-    table = np.empty(len(combos), dtype=object)
-    for k, row in enumerate(zip(*values, strict=True)):
-        table[k] = missing if None in row else read(*row)
-    return table[inverse]
+    rows = (missing if None in row else read(*row) for row in zip(*values, strict=True))
+    return np.fromiter(rows, dtype=object, count=len(combos))[inverse]
 
 
 def _position(keys: pd.Series, ids: pd.Series) -> np.ndarray:
@@ -73,33 +70,34 @@ def _position(keys: pd.Series, ids: pd.Series) -> np.ndarray:
     return first[codes[len(ids) :]]
 
 
-def _slices(texts: dict[str, str], sources: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _slices(texts: dict[str, str], sources: pd.Series, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """text[start:end] of each row's source, or None where the source has no snapshot."""
     out = np.full(len(sources), None, dtype=object)
     for source, text in texts.items():
-        own = np.flatnonzero(sources == source)
+        own = np.flatnonzero((sources == source).to_numpy(bool, na_value=False))
         out[own] = list(map(text.__getitem__, map(slice, starts[own].tolist(), ends[own].tolist())))
     return out
 
 
-def _spans(texts: dict[str, str], frame: pd.DataFrame, field: str, table: str) -> tuple[np.ndarray, Findings]:
-    """Whether snapshot[<name>_start:<name>_end] is each row's field, and the findings where it is not."""
-    name, source, each = field.split("_")[0], _col(frame, "source_id"), partial(_each, table, frame)
+def _spans(texts: dict[str, str], frame: pd.DataFrame, field: str, table: str, before: Any = 0, after: int = 0) -> tuple:
+    """Whether snapshot[<name>_start:<name>_end] is each row's field; that text widened by before and after; findings."""
+    name, source, each = field.split("_")[0], frame["source_id"], partial(_each, table, frame)
     start, end = frame[f"{name}_start"].to_numpy(), frame[f"{name}_end"].to_numpy()
-    actual, wanted = _slices(texts, source, start, end), _col(frame, field)
+    window, wanted = _slices(texts, source, start - before, end + after), _col(frame, field)
+    actual = _per_value(lambda w, a, n: w[a : a + n], window, before, end - start) if after else window
 
     def near(k: int) -> str:  # a constant cost: the search stays near the offsets
-        found = texts[source[k]].find(wanted[k], max(0, start[k] - NEAR), end[k] + NEAR)
+        found = texts[source.iat[k]].find(wanted[k], max(0, start[k] - NEAR), end[k] + NEAR)
         return f"occurs at {found}" if found >= 0 else f"is not in the snapshot near {name}_start"
 
     wrong = (actual != None) & (actual != wanted)  # noqa: E711
     say = f"snapshot[{name}_start:{name}_end] is {{!r}}, not the {field}; the {field} {{}}"
     missing = each(actual == None, "source_id", "the source has no snapshot to quote from")  # noqa: E711
-    return actual == wanted, chain(missing, each(wrong, field, say, actual, near))
+    return actual == wanted, window, chain(missing, each(wrong, field, say, actual, near))
 
 
 def quotes_match_snapshot(ctx: Package) -> Findings:
-    yield from _spans(ctx.snapshot_of(), ctx.tables["statistics"], "quote", "statistics")[1]
+    yield from _spans(ctx.snapshot_of(), ctx.tables["statistics"], "quote", "statistics")[2]
 
 
 def _whole(window: str, at: int, length: int) -> bool:
@@ -110,13 +108,17 @@ def _whole(window: str, at: int, length: int) -> bool:
 
 def _digit_runs(text: str) -> np.ndarray:
     """(start, end) code points of the runs of digits (as regex \\d+ finds them), found in the UTF-8 bytes at
-    NumPy speed unless the text has digits beyond ASCII."""
-    data = np.frombuffer(text.encode(), np.uint8)
-    if any(c.isdecimal() for c in set(data[data > 127].tobytes().decode())):
-        return np.array([m.span() for m in re.finditer(r"\d+", text)], np.int64).reshape(-1, 2)
-    digit = np.concatenate([[False], data - 48 < 10, [False]])
-    spans = np.flatnonzero(digit[1:] != digit[:-1]).reshape(-1, 2)
-    return spans - np.searchsorted(np.flatnonzero(data & 0xC0 == 0x80), spans)  # bytes before -> code points
+    NumPy speed a megabyte at a time (no array the size of the text), unless the text has digits beyond ASCII."""
+    edges, last = [np.empty(0, np.int64)], False
+    for at in range(0, len(text), 1 << 20):
+        data = np.frombuffer(text[at : at + (1 << 20)].encode(), np.uint8)
+        high = np.flatnonzero(data > 127)  # the bytes of characters beyond ASCII
+        if any(c.isdecimal() for c in set(data[high].tobytes().decode())):
+            return np.array([m.span() for m in re.finditer(r"\d+", text)], np.int64).reshape(-1, 2)
+        found = np.flatnonzero(np.diff(digit := data - 48 < 10, prepend=last))  # where a run starts or ends
+        edges.append(at + found - np.searchsorted(high[data[high] < 0xC0], found))  # bytes -> code points
+        last = bool(digit[-1])
+    return np.concatenate([*edges, np.full(int(last), len(text))]).reshape(-1, 2)
 
 
 def _lines(text: str, line: str) -> list[int]:
@@ -133,16 +135,16 @@ def mentions_fit_the_snapshot(ctx: Package) -> Findings:
     """Mentions are the snapshot's characters, whole numbers as written, and cover its every digit; roles fit the
     text (ordinal, headline: a line that is the title) and a period bound is its statistic's start or end year."""
     mentions, stats, texts = ctx.tables["mentions"], ctx.tables["statistics"], ctx.snapshot_of()
-    right, findings = _spans(texts, mentions, "mention_text", "mentions")
-    yield from findings
-    each, source, role = partial(_each, "mentions", mentions), _col(mentions, "source_id"), _col(mentions, "role")
+    each, source, role = partial(_each, "mentions", mentions), mentions["source_id"], _col(mentions, "role")
     start, end, ordinal = mentions["mention_start"].to_numpy(), mentions["mention_end"].to_numpy(), role == ORDINAL_ROLE
     at = np.minimum(start, 2)
-    whole = _per_value(_whole, _slices(texts, source, start - at, end + 12), at, end - start, missing=True)
+    right, window, findings = _spans(texts, mentions, "mention_text", "mentions", at, 12)
+    yield from findings
+    whole = _per_value(_whole, window, at, end - start, missing=True)
     say = "a mention must hold a whole number as written: all its digits, its currency sign, scale word and ordinal"
     yield from each(right & ~whole.astype(bool), "mention_text", say)
     for source_id, text in texts.items():
-        own = np.flatnonzero(source == source_id)
+        own = np.flatnonzero(mine := (source == source_id).to_numpy(bool, na_value=False))
         order, runs = own[np.argsort(start[own])], _digit_runs(text)
         k = np.searchsorted(start[order], runs[:, 0], side="right") - 1
         for a, b in runs[(k < 0) | (np.append(end[order], -1)[k] < runs[:, 1])]:
@@ -152,7 +154,7 @@ def mentions_fit_the_snapshot(ctx: Package) -> Findings:
         lines = np.array([*_lines(text, title), len(text) + 1])
         line = np.searchsorted(lines, start, side="right") - 1
         place = np.where((line >= 0) & (end <= lines[line] + len(title)), "in the headline", "in the body")
-        wrong = ((place == "in the headline") != np.isin(role, HEADLINE_ROLES)) & ~ordinal & (source == source_id)
+        wrong = ((place == "in the headline") != np.isin(role, HEADLINE_ROLES)) & ~ordinal & mine
         yield from each(wrong, "role", "the mention stands {}; its role must say so", place)
     named = mentions["statistic_id"].notna().to_numpy(bool)
     yield from each(ordinal & named, "statistic_id", "an ordinal names no statistic; leave it empty, or give another role")
@@ -163,7 +165,7 @@ def mentions_fit_the_snapshot(ctx: Package) -> Findings:
     years = [np.append(stats[e].dt.year.astype("Int64").astype(str), "")[row] for e in ("period_start", "period_end")]
     wrong = np.isin(role, BOUND_ROLES) & (row >= 0) & (text != years[0]) & (text != years[1])
     say = "year is not the start or end year of {}'s period"
-    yield from each(wrong, "mention_text", say, _col(mentions, "statistic_id"))
+    yield from each(wrong, "mention_text", say, mentions["statistic_id"])
 
 
 def _nearest_unit(words: re.Pattern[str], quote: str, a: int, b: int) -> str | None:
@@ -179,11 +181,12 @@ def figures_follow_their_words(ctx: Package) -> Findings:
     parsed, value = _per_value(parse_mention, mentions["mention_text"]), np.append(_col(stats, "value"), None)[row]
     wrong, say = np.isin(role, VALUE_ROLES) & (row >= 0) & (parsed != value), "{}, but statistic {!r} has value {}"
     reads = lambda k: "does not read as a value (an ordinal never does)" if parsed[k] is None else f"reads as {parsed[k]}"  # noqa: E731
-    yield from _each("mentions", mentions, wrong, "mention_text", say, reads, _col(mentions, "statistic_id"), value)
-    (start, end), source = (mentions[f"mention_{e}"].to_numpy() for e in ("start", "end")), _col(mentions, "source_id")
+    yield from _each("mentions", mentions, wrong, "mention_text", say, reads, mentions["statistic_id"], value)
+    (start, end), source = (mentions[f"mention_{e}"].to_numpy() for e in ("start", "end")), mentions["source_id"]
     quote_start, quote_end = (np.append(stats[f"quote_{e}"].to_numpy(), 0)[row] for e in ("start", "end"))
     inside = (role == "value") & (row >= 0) & (parsed == value) & (quote_start <= start) & (end <= quote_end)
-    inside &= source == np.append(_col(stats, "source_id"), None)[row]
+    sources = pd.factorize(pd.concat([stats["source_id"], source], ignore_index=True))[0]
+    inside &= sources[len(stats) :] == np.append(sources[: len(stats)], -2)[row]
     first, each = np.full(len(stats) + 1, -1), partial(_each, "statistics", stats)
     first[row[inside][::-1]] = np.flatnonzero(inside)[::-1]
     yield from each(first[:-1] < 0, "value", "no mention with role 'value' inside the quote reads as this value")
@@ -200,12 +203,11 @@ def figures_follow_their_words(ctx: Package) -> Findings:
     every = "|".join(re.escape(w) for ws in own.values() for w in ws.split())
     every = re.compile(rf"(?<![A-Za-z])(?:{every})(?![A-Za-z])")
     a, indicator = start[m] - quote_start[m], _col(stats, "indicator_id")[has]
-    named = _per_value(partial(_nearest_unit, every), _col(stats, "quote")[has], a, a + end[m] - start[m])
-    wrong = np.array([n not in own.get(i, "").split() for n, i in zip(named, indicator, strict=True)], bool)
-    own_words = np.array([own.get(i) for i in indicator], dtype=object)
+    named = _per_value(partial(_nearest_unit, every), stats["quote"].iloc[has], a, a + end[m] - start[m])
+    wrong = _per_value(lambda n, i: n not in own.get(i, "").split(), named, indicator, missing=True).astype(bool)
     word, say = lambda k: f"the word {named[k]!r}" if named[k] else "no word", "the quote names {} for its unit, not "
     say += "one of {}'s unit_words ({})"
-    yield from each(wrong, "indicator_id", say, word, indicator, own_words, at=has)
+    yield from each(wrong, "indicator_id", say, word, indicator, lambda k: own.get(indicator[k]), at=has)
 
 
 def _phrases(window: str, a: int, b: int) -> str:
@@ -221,9 +223,9 @@ def periods_follow_the_words(ctx: Package) -> Findings:
     said, start = stats["period_text"].fillna("").to_numpy(object), stats["quote_start"].to_numpy()
     each = partial(_each, "statistics", stats)
     implied, at = _per_value(implied_period, said, pd.DatetimeIndex(claim).year), np.minimum(start, 20)
-    kind, begin = np.array([p and p[0] for p in implied]), pd.to_datetime([p and p[1] for p in implied])
-    quoted = _per_value(str.__contains__, _col(stats, "quote"), said).astype(bool)
-    window = _slices(ctx.snapshot_of(), _col(stats, "source_id"), start - at, stats["quote_end"].to_numpy() + 20)
+    kind, begin = _per_value(lambda p: p[0], implied), pd.to_datetime(_per_value(lambda p: p[1], implied))
+    quoted = _per_value(str.__contains__, stats["quote"], said).astype(bool)
+    window = _slices(ctx.snapshot_of(), stats["source_id"], start - at, stats["quote_end"].to_numpy() + 20)
     phrases = _per_value(_phrases, window, at, at + stats["quote"].str.len().to_numpy())
     whole, worded = (phrases == said) | pd.isna(phrases), quoted & pd.notna(implied)
     yield from each(~quoted, "period_text", "must be words of the quote", value=said)
@@ -250,7 +252,7 @@ def dates_are_plausible(ctx: Package) -> Findings:
     for table, frame in ctx.tables.items():
         for column in frame.select_dtypes("datetime64[us]"):
             wrong = ((frame[column] < EARLIEST_DATE) | (frame[column] > ctx.created)).to_numpy()
-            yield from _each(table, frame, wrong, column, say, value=frame[column].dt.date.to_numpy())
+            yield from _each(table, frame, wrong, column, say, value=lambda k, c=frame[column]: c.iat[k].date())
     statements, sources, stats = ctx.tables["statements"], ctx.tables["sources"], ctx.tables["statistics"]
     published, floor = sources["published"], sources["published_not_before"]
     say, nat = "is before published_not_before", np.datetime64("NaT")
@@ -289,9 +291,9 @@ def inferred_fields_hold(ctx: Package) -> Findings:
     statements, stats, text = ctx.tables["statements"], ctx.tables["statistics"], " ".join(ctx.snapshot_of().values())
     start, end = stats["quote_start"].to_numpy(), stats["quote_end"].to_numpy()
     at = np.minimum(start, 400)
-    window = _slices(ctx.snapshot_of(), _col(stats, "source_id"), start - at, end + 400)
-    sentence = _per_value(_sentence, window, at, at + end - start, missing="")
-    named = _per_value(lambda s, area: re.search(rf"(?<!\w){re.escape(area)}(?!\w)", s) is not None, sentence, stats["area"])
+    window = _slices(ctx.snapshot_of(), stats["source_id"], start - at, end + 400)
+    names = lambda w, a, b, area: re.search(rf"(?<!\w){re.escape(area)}(?!\w)", _sentence(w, a, b)) is not None  # noqa: E731
+    named = _per_value(names, window, at, at + end - start, stats["area"], missing=False)
     for table, frame in (("statistics", stats), ("statements", statements)):
         unknown = _per_value(lambda v, f=frame: next((n for n in v.split() if n not in f), None), frame["inferred_fields"])
         yield from _each(table, frame, pd.notna(unknown), "inferred_fields", f"{{!r}} is not a field of {table}", unknown)
@@ -335,10 +337,8 @@ def cross_checks_consistent(ctx: Package) -> Findings:
     s, each = stats.iloc[_position(checks["statistic_id"], stats["statistic_id"])], partial(_each, "cross_checks", checks)
     year = ctx.tables["statements"].set_index("statement_id")["claim_date"].reindex(s["statement_id"]).dt.year
     period = [implied_period(t, y) for t, y in zip(_col(checks, "reported_period_text"), year, strict=True)]
-    ours = zip(
-        _col(s, "period_type"), s["period_start"].dt.strftime("%Y-%m-%d").to_numpy(object, na_value=None), strict=True
-    )
-    same = np.array([p == o for p, o in zip(period, ours, strict=True)], bool)
+    start = s["period_start"].dt.strftime("%Y-%m-%d").to_numpy(object, na_value=None)
+    same = np.array([p == o for p, o in zip(period, zip(_col(s, "period_type"), start, strict=True), strict=True)], bool)
     same &= (_col(checks, "reported_value") == _col(s, "value")) & (_col(checks, "reported_bound") == _col(s, "value_bound"))
     no_value, agreement = checks["reported_value"].isna().to_numpy(), _col(checks, "agreement")
     role = np.append(_col(sources, "source_role"), None)[_position(checks["source_id"], sources["source_id"])]
@@ -393,21 +393,21 @@ def text_is_clean(ctx: Package) -> Findings:
     letters. Each distinct text is read once, and plain printable ASCII is passed over first."""
     for table, frame in ctx.tables.items():
         for column in frame.select_dtypes("string"):
-            found = _per_value(text_fault, frame[column])
+            codes, texts = pd.factorize(frame[column])
+            odd = np.flatnonzero(~pd.Series(texts).str.fullmatch("[ -~]*").to_numpy(bool))  # not printable ASCII
+            found = pd.Series([text_fault(t) for t in texts.take(odd)], odd, object).reindex(codes).to_numpy()
             yield from _each(table, frame, pd.notna(found), column, "{}", found)
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
     """(JSON path, text) of every key and string of a JSON value."""
-    if isinstance(value, dict):
-        for key, item in value.items():
-            yield f"{path}.{key}", key
-            yield from _strings(item, f"{path}.{key}")
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
-    elif isinstance(value, str):
+    if isinstance(value, str):
         yield path, value
+    for key, item in value.items() if isinstance(value, dict) else ():
+        yield f"{path}.{key}", key
+        yield from _strings(item, f"{path}.{key}")
+    for index, item in enumerate(value) if isinstance(value, list) else ():
+        yield from _strings(item, f"{path}[{index}]")
 
 
 def json_text_is_clean(ctx: Package) -> Findings:

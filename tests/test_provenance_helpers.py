@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from morocco_migration_2017.provenance import _digit_runs
 from morocco_migration_2017.wording import MENTION_PATTERN, implied_bound, implied_period, parse_mention
 
 TEXTS = [
@@ -86,3 +87,14 @@ def test_the_words_before_a_number_give_its_bound(before: str, bound: str | None
 )
 def test_period_phrases_give_kind_and_start(text: str, period: tuple[str, str | None] | None) -> None:
     assert implied_period(text, 2019) == period
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_digit_runs_are_the_runs_regex_finds(text: str) -> None:
+    assert _digit_runs(text).tolist() == [list(m.span()) for m in re.finditer(r"\d+", text)]
+
+
+@pytest.mark.parametrize("shift", range(-3, 3))
+def test_digit_runs_span_the_megabytes_they_are_scanned_in(shift: int) -> None:
+    text = "é" + "a" * ((1 << 20) - 3 + shift) + "12’34" + "b" * (1 << 20) + "5"
+    assert _digit_runs(text).tolist() == [list(m.span()) for m in re.finditer(r"\d+", text)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pandera.pandas as pa
@@ -11,7 +12,7 @@ import pytest
 import morocco_migration_2017 as mm
 from edits import ROOT
 from morocco_migration_2017.package import open_package
-from morocco_migration_2017.pandera_schemas import column_for, schema_for
+from morocco_migration_2017.pandera_schemas import _spelled, column_for, schema_for
 
 RESOURCES = open_package(ROOT).resources
 FIELDS = [(name, field) for name, res in RESOURCES.items() for field in res.fields]
@@ -158,3 +159,13 @@ def test_patterns_that_can_backtrack_are_refused(pattern: str, words: str) -> No
 
     assert words in (backtracking_reason(pattern) or "")
     assert backtracking_reason("[a-z](_?[a-z0-9])*") is None and backtracking_reason("a{1000}") is None
+
+
+PATTERNS = [r"[^=+\-@\s](.*\S)?", r"https?://\S+", r"a\sb[\s\d]\\s[^\]\s]", r"[\S]x", r"[a-z_]( ?[a-z_])*"]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+def test_a_spelled_pattern_matches_what_the_pattern_matches(pattern: str) -> None:
+    texts = [chr(c) for c in range(0x3100)] + ["a b", " x", "x ", "=x", "a\u00a0b", "a\u2009", "ab\n", "a\x0bb", "a\\sb"]
+    spelled = pd.Series(texts, dtype="string").str.fullmatch(_spelled(pattern)).tolist()
+    assert spelled == [re.fullmatch(pattern, t) is not None for t in texts]
