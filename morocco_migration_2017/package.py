@@ -383,10 +383,23 @@ def typed_column(resource: Resource, column: pd.Series, field: dict[str, Any]) -
 
 def typed_table(resource: Resource, data: bytes) -> pd.DataFrame:
     """A CSV's bytes as a frame typed from its schema; row i is spreadsheet row i + 2. Only an empty cell is missing."""
+    import pyarrow as pa
+    from pyarrow import csv
+
+    parse = csv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False)  # a row of other width is refused
+    types = dict.fromkeys(resource.field_names, pa.string())
+    texts = csv.ConvertOptions(
+        column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
+    )
     try:
-        raw = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=False)
-    except (ValueError, UnicodeDecodeError) as err:
-        raise DataPackageError(Problem("load", resource.path, f"cannot be read as CSV: {str(err)[:200]}")) from None
+        raw = csv.read_csv(io.BytesIO(data), parse_options=parse, convert_options=texts).to_pandas()
+    except ValueError as arrow:  # pyarrow's ArrowInvalid; pandas's own reader names the line where it can
+        reason = arrow
+        try:
+            pd.read_csv(io.BytesIO(data), dtype=str)
+        except (ValueError, UnicodeDecodeError) as detail:
+            reason = detail
+        raise DataPackageError(Problem("load", resource.path, f"cannot be read as CSV: {str(reason)[:200]}")) from None
     if list(raw.columns) != resource.field_names:
         message = f"the header must be the schema's fields: {', '.join(resource.field_names)}"
         raise DataPackageError(Problem("load", resource.path, message, row=1, value=",".join(map(str, raw.columns))))

@@ -7,12 +7,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
 
 import morocco_migration_2017 as mm
-from edits import ROOT, edit_descriptor, resource, set_cell
+from edits import ROOT, edit_descriptor, edit_rows, resource, set_cell
 from morocco_migration_2017.cli import main
 
 EXE = [sys.executable, "-m", "morocco_migration_2017"]
@@ -192,6 +193,15 @@ def test_load_refuses_deep_json_and_bad_bytes(package_copy: Path) -> None:
 def test_load_names_a_file_that_is_not_csv(package_copy: Path) -> None:
     (package_copy / "data/indicators.csv").write_bytes(b'indicator_id,label\n"never closed\n')
     with pytest.raises(mm.DataPackageError, match=r"cannot be read as CSV: .*EOF inside string") as caught:
+        mm.load("indicators", package_copy)
+    assert (caught.value.problem.check, caught.value.problem.file) == ("load", "data/indicators.csv")
+
+
+@pytest.mark.parametrize("change", [lambda row: [*row, "extra"], lambda row: row[:-1]])
+def test_load_refuses_a_row_wider_or_narrower_than_the_header(package_copy: Path, change: Any) -> None:
+    # pandas's C reader had taken a row with one cell too many as an index and shifted its cells silently
+    edit_rows(package_copy, "indicators", lambda rows: [*rows[:2], change(rows[2]), *rows[3:]])
+    with pytest.raises(mm.DataPackageError, match=r"cannot be read as CSV: .*Expected \d+ (fields|columns)") as caught:
         mm.load("indicators", package_copy)
     assert (caught.value.problem.check, caught.value.problem.file) == ("load", "data/indicators.csv")
 
