@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
+import os
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -138,12 +140,18 @@ def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
 
 
 def _say(text: str, stream: Any) -> bool:
-    """Write, and say whether it could be (no stream, a closed pipe, a full disk: it could not)."""
+    """Write, and say whether all of it could be (no stream, a pipe closed early, a full disk: it could not). The
+    bytes go through the binary buffer, whose write may take only part of them when the reader has gone."""
     try:
-        stream.write(text)
+        data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
         stream.flush()
+        while data:
+            data = data[stream.buffer.write(data) :]
+        stream.buffer.flush()
         return True
     except (AttributeError, ValueError, OSError):
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # nor may the interpreter's last flush fail
+            os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
         return False
 
 

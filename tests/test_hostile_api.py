@@ -77,6 +77,17 @@ def test_a_report_that_cannot_be_written_exits_2(package_copy: Path) -> None:
     assert b"Traceback" not in piped.stderr
 
 
+def test_a_reader_that_leaves_before_a_long_report_ends_gets_exit_2(package_copy: Path) -> None:
+    # The buffered stream takes part of a long write and drops the rest silently when the reader has gone.
+    edit_rows(package_copy, "mentions", lambda rows: rows + [[f"x{i}", *rows[1][1:]] for i in range(3000)])
+    for command in (["validate"], ["validate", "--json"], ["verify"]):
+        process = subprocess.Popen([*EXE, *command, str(package_copy)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert len(process.stdout.read(100)) == 100  # type: ignore[union-attr]
+        process.stdout.close()  # type: ignore[union-attr]
+        stderr = process.stderr.read()  # type: ignore[union-attr]
+        assert (process.wait(timeout=120), stderr.count(b"could not be written")) == (2, 1), (command, stderr)
+
+
 def test_an_ascii_stdout_gets_escapes_and_the_same_exit_status(package_copy: Path) -> None:
     set_cell(package_copy, "statistics", 2, "value_bound", "“☃”")
     result = run("validate", str(package_copy), PYTHONIOENCODING="ascii", LC_ALL="C")
