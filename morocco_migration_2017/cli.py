@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from .problems import PackageError, printable
+from .problems import SHOWN_CHARACTERS, PackageError, printable
 from .verify import SHOWN, verify
 
 FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip", "croissant", "annotations")
@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         written = _say("".join(f"{printable(line)}\n" for line in lines), sys.stdout)
         error = None if written else "the report could not be written"
     except PackageError as err:
-        error = str(err)
+        error = str(err) if len(str(err)) <= SHOWN_CHARACTERS else str(err)[: SHOWN_CHARACTERS - 1] + "…"
     if error:
         _say(printable(f"morocco-migration-2017: error: {error}") + "\n", sys.stderr)
         return 2

@@ -8,6 +8,7 @@ from typing import Any
 
 # Control, format (zero-width, bidi), separator and unassigned characters could forge or hide output.
 _UNPRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
+SHOWN_CHARACTERS = 1000  # of a message, field or value: a cell may hold megabytes
 
 
 def printable(text: str) -> str:
@@ -27,6 +28,12 @@ class Problem:
     row: int | None = None
     field: str | None = None
     value: Any = None
+
+    def __post_init__(self) -> None:  # what a copy puts in a message, a field name or a value is echoed, bounded
+        for name in ("message", "field", "value"):
+            text = getattr(self, name)
+            if isinstance(text, str) and len(text) > SHOWN_CHARACTERS:
+                object.__setattr__(self, name, text[: SHOWN_CHARACTERS - 1] + "…")
 
     def line(self) -> str:
         where = [self.file] + [f"row {self.row}"] * (self.row is not None) + [f"field {self.field}"] * bool(self.field)

@@ -88,6 +88,20 @@ def test_a_reader_that_leaves_before_a_long_report_ends_gets_exit_2(package_copy
         assert (process.wait(timeout=120), stderr.count(b"could not be written")) == (2, 1), (command, stderr)
 
 
+def test_a_huge_cell_is_echoed_bounded(package_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    set_cell(package_copy, "indicators", 2, "label", "Attempts " * 1_000_000)  # 9 MB, over maxLength
+    assert main(["validate", str(package_copy)]) == 1
+    assert max(map(len, capsys.readouterr().out.splitlines())) < 3_000
+    assert main(["validate", str(package_copy), "--json"]) == 1
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    assert max(len(str(p[key])) for p in problems for key in ("message", "field", "value")) == 1_000
+    edit_descriptor(package_copy, lambda d: d["resources"][0].update(path="data/" + "x" * 100_000 + ".csv"))
+    assert main(["validate", str(package_copy)]) == 1
+    assert max(map(len, capsys.readouterr().out.splitlines())) < 3_000
+    (package_copy / "datapackage.json").write_text('{"resources": [], "x": "' + "y" * 100_000 + "}")
+    assert main(["validate", str(package_copy)]) == 2 and 0 < len(capsys.readouterr().err) < 3_000
+
+
 def test_an_ascii_stdout_gets_escapes_and_the_same_exit_status(package_copy: Path) -> None:
     set_cell(package_copy, "statistics", 2, "value_bound", "“☃”")
     result = run("validate", str(package_copy), PYTHONIOENCODING="ascii", LC_ALL="C")
