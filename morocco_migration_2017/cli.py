@@ -143,6 +143,8 @@ def _say(text: str, stream: Any) -> bool:
     """Write, and say whether all of it could be (no stream, a pipe closed early, a full disk: it could not). The
     bytes go through the binary buffer, whose write may take only part of them when the reader has gone."""
     try:
+        if not hasattr(stream, "buffer"):  # a text stream in memory takes all of it, or raises
+            return stream.write(text) == len(text)
         data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
         stream.flush()
         while data:

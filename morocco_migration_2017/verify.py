@@ -159,8 +159,8 @@ def verify(path: str | Path | None = None, raw: dict[str, bytes] | None = None, 
     known, target, only = releases(), Path(path or "."), None
     if path is None or not target.is_file() or target.name == DESCRIPTOR:
         pkg = Package(root := resolve_root(path), raw=raw or {})  # a file the copy names but lacks is a removed file
-        names, label = package_files(pkg.descriptor), str(root)
-        copy = {n: pkg.read(n) for n in names if n in pkg.raw or os.path.lexists(root / n)}
+        names, label = package_files(pkg.descriptor) + [n for r in known.values() for n in r["files"]], str(root)
+        copy = {n: pkg.read(n) for n in dict.fromkeys(names) if n in pkg.raw or os.path.lexists(root / n)}
     else:  # one table's CSV, known by its header, else by its file name
         data = read_file(target.parent.resolve(), target.name)  # a link that leaves its folder is refused
         tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]

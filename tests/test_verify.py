@@ -233,6 +233,13 @@ def test_reordered_resources_are_named_by_their_order_not_a_character(package_co
     assert not any("order" in str(d.field) for d in mm.verify(package_copy).differences)
 
 
+def test_a_release_file_the_copy_keeps_but_no_longer_names_is_not_removed(package_copy: Path) -> None:
+    shutil.copy(package_copy / "data/indicators.csv", package_copy / "data/ind2.csv")
+    edit_descriptor(package_copy, lambda d: d["resources"][2].update(path="data/ind2.csv"))
+    verdict = mm.verify(package_copy)
+    assert [(d.file, d.what) for d in verdict.differences] == [("datapackage.json", "changed"), ("data/ind2.csv", "added")]
+
+
 def test_a_repeated_row_of_a_table_is_an_added_row(package_copy: Path) -> None:
     edit_rows(package_copy, "statistics", lambda rows: [*rows, rows[1]])
     verdict = mm.verify(package_copy)
