@@ -31,9 +31,10 @@ class Problem:
 
     def __post_init__(self) -> None:  # what a copy puts in a message, a field name or a value is echoed, bounded
         for name in ("message", "field", "value"):
-            text = getattr(self, name)
-            if isinstance(text, str) and len(text) > SHOWN_CHARACTERS:
-                object.__setattr__(self, name, text[: SHOWN_CHARACTERS - 1] + "…")
+            text, half = getattr(self, name), SHOWN_CHARACTERS // 2
+            if isinstance(text, str) and len(text) > SHOWN_CHARACTERS:  # a message keeps its end: what is wrong
+                cut = text[: half - 1] + "…" + text[-half:] if name == "message" else text[: SHOWN_CHARACTERS - 1] + "…"
+                object.__setattr__(self, name, cut)
 
     def line(self) -> str:
         where = [self.file] + [f"row {self.row}"] * (self.row is not None) + [f"field {self.field}"] * bool(self.field)

@@ -67,28 +67,38 @@ class Report:
 
 
 def frictionless_stage(pkg: Package, report: Report) -> None:
-    """Frictionless's verdict on the data files, given the schemas inline as already read, and an error limit."""
+    """Frictionless's verdict on the data files, given the schemas inline as already read, and an error limit. The
+    descriptor first, then one table at a time, as Package.validate runs them: once the list is full, what the other
+    tables hold could only be counted, and a table with foreign keys reads every table it refers to."""
     from frictionless import FrictionlessException
     from frictionless import Package as Frictionless
 
     csv.field_size_limit(MAX_FILE_BYTES)  # no cell is larger than its file, which the files stage has bounded
     inline = {**pkg.descriptor, "resources": [{**r.entry, "schema": r.schema} for r in pkg.resources.values()]}
+    paths, where = {name: resource.path for name, resource in pkg.resources.items()}, ("rowNumber", "fieldName", "cell")
+    make = lambda f: Problem(f"frictionless:{f[1].type}", f[0], f[1].message, *map(f[1].to_descriptor().get, where))  # noqa: E731
     try:
-        checked = Frictionless.from_descriptor(inline, basepath=str(pkg.root)).validate(limit_errors=report.max_problems + 1)
+        package = Frictionless.from_descriptor(inline, basepath=str(pkg.root))
+        try:
+            package.to_descriptor(validate=True)
+        except FrictionlessException as err:  # the descriptor's own errors, as Package.validate reports them
+            return report.add([(DESCRIPTOR, e) for e in err.to_errors()], make)
+        for resource in package.resources:
+            if len(report.problems) >= report.max_problems:
+                report.truncated, report.counted_all = True, False
+                return
+            checked = resource.validate(limit_errors=report.max_problems + 1)
+            report.add(
+                [(DESCRIPTOR, e) for e in checked.errors]
+                + [(paths.get(t.name, t.place), e) for t in checked.tasks for e in t.errors],
+                make,
+            )
+            if any(w.startswith("reached error limit") for task in checked.tasks for w in task.warnings):
+                report.truncated, report.counted_all = True, False
     except FrictionlessException as err:  # a descriptor Frictionless cannot even start on
         return report.add([Problem("frictionless", DESCRIPTOR, str(err).removeprefix(f"[{err.error.type}] "))])
     except (TypeError, ValueError, KeyError, AttributeError) as err:  # a fork's schema of a shape it does not expect
         return report.add([Problem("frictionless", DESCRIPTOR, f"Frictionless cannot read this package ({err})")])
-    paths = {name: resource.path for name, resource in pkg.resources.items()}
-    found = [(DESCRIPTOR, e) for e in checked.errors] + [
-        (paths.get(t.name, t.place), e) for t in checked.tasks for e in t.errors
-    ]
-    where = ("rowNumber", "fieldName", "cell")
-    report.add(
-        found, lambda f: Problem(f"frictionless:{f[1].type}", f[0], f[1].message, *map(f[1].to_descriptor().get, where))
-    )
-    if any(w.startswith("reached error limit") for task in checked.tasks for w in task.warnings):
-        report.truncated, report.counted_all = True, False
 
 
 def pandera_stage(pkg: Package, report: Report) -> None:

@@ -221,6 +221,21 @@ def test_frictionless_stopping_at_its_limit_marks_the_report_truncated(
     assert capsys.readouterr().out.splitlines()[-1].startswith(f"at least {report['problem_count']} problems found")
 
 
+def test_frictionless_reads_no_further_table_once_the_list_is_full(
+    package_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from frictionless import Resource
+
+    validated, real = [], Resource.validate
+    monkeypatch.setattr(Resource, "validate", lambda self, *a, **k: validated.append(self.name) or real(self, *a, **k))
+    edit_rows(package_copy, "statistics", lambda t: t + t[1:] * 3)  # 18 duplicated keys: more than the list holds
+    report = validate_package(package_copy, max_problems=10)
+    assert (validated, report.truncated, report.counted_all, len(report.problems)) == (["statistics"], True, False, 10)
+    validated.clear()
+    report = validate_package(package_copy, max_problems=1000)  # room left: every table is read
+    assert (len(validated), report.counted_all, report.problem_count) == (6, True, len(report.problems))
+
+
 @pytest.mark.parametrize(
     ("table", "row", "field", "value"),
     [
