@@ -26,7 +26,6 @@ ROW_RULES = (
     ("statistics", "period_start", "period_end", False),
     ("mentions", "mention_start", "mention_end", True),
 )
-rule_name = lambda first, second, strict: f"{first} {'<' if strict else '<='} {second}"  # noqa: E731  # how a row rule reads
 # Each Table Schema constraint as a pandera check on the typed column, and how its failure reads.
 _TRANSLATIONS: dict[str, tuple[Any, str]] = {
     "enum": (pa.Check.isin, "must be one of {}"),
@@ -44,10 +43,16 @@ _BUILT_IN = {
 
 
 def _spelled(pattern: str) -> str:
-    """The same pattern with \\s (and \\S outside brackets) spelled out as the characters of str.isspace: pandas runs a
-    pattern without them in RE2, at C speed (RE2's \\s has fewer characters, so pandas gives it to Python's re)."""
-    inside = lambda m: re.sub(r"\\.", lambda e: _SPACES if e[0] == r"\s" else e[0], m[0])  # noqa: E731  # in a set [...]
-    spell = lambda m: inside(m) if m[0][0] == "[" else {r"\s": f"[{_SPACES}]", r"\S": f"[^{_SPACES}]"}.get(m[0], m[0])  # noqa: E731
+    """The same pattern with \\s (and \\S outside a set) spelled out as the characters Python's re means by them
+    (those of str.isspace): pandas then runs it in RE2 at C speed. RE2's \\s has fewer characters, so pandas hands
+    a pattern holding one to Python's re, cell by cell."""
+
+    def spell(match: re.Match[str]) -> str:
+        token = match[0]
+        if token.startswith("["):  # a set: each \\s inside it becomes its characters
+            return re.sub(r"\\.", lambda escape: _SPACES if escape[0] == r"\s" else escape[0], token)
+        return {r"\s": f"[{_SPACES}]", r"\S": f"[^{_SPACES}]"}.get(token, token)
+
     return re.sub(r"\[\^?\]?(?:\\.|[^]\\])*\]|\\.", spell, pattern)  # each set, and each escape outside one
 
 
@@ -75,10 +80,18 @@ def column_for(field: dict[str, Any], after_frictionless: bool = False) -> pa.Co
     )
 
 
+def rule_name(first: str, second: str, strict: bool) -> str:
+    """How a row rule reads: 'quote_start < quote_end'."""
+    return f"{first} {'<' if strict else '<='} {second}"
+
+
 def _ordered(first: str, second: str, strict: bool) -> pa.Check:
-    broken = lambda f: (f[first] >= f[second]) if strict else (f[first] > f[second])  # noqa: E731  # never with an empty cell
+    def holds(frame: pd.DataFrame) -> pd.Series:  # an empty cell never breaks a row rule
+        broken = frame[first] >= frame[second] if strict else frame[first] > frame[second]
+        return ~broken.fillna(False).astype(bool)
+
     name = rule_name(first, second, strict)
-    return pa.Check(lambda frame: ~broken(frame).fillna(False).astype(bool), name=name, error=name)
+    return pa.Check(holds, name=name, error=name)
 
 
 def schema_for(resource: Resource, after_frictionless: bool = False) -> pa.DataFrameSchema:

@@ -75,8 +75,13 @@ def frictionless_stage(pkg: Package, report: Report) -> None:
 
     csv.field_size_limit(MAX_FILE_BYTES)  # no cell is larger than its file, which the files stage has bounded
     inline = {**pkg.descriptor, "resources": [{**r.entry, "schema": r.schema} for r in pkg.resources.values()]}
-    paths, where = {name: resource.path for name, resource in pkg.resources.items()}, ("rowNumber", "fieldName", "cell")
-    make = lambda f: Problem(f"frictionless:{f[1].type}", f[0], f[1].message, *map(f[1].to_descriptor().get, where))  # noqa: E731
+    paths = {name: resource.path for name, resource in pkg.resources.items()}
+
+    def make(found: tuple[str, Any]) -> Problem:  # (file, Frictionless's error)
+        file, error = found
+        where = map(error.to_descriptor().get, ("rowNumber", "fieldName", "cell"))
+        return Problem(f"frictionless:{error.type}", file, error.message, *where)
+
     try:
         package = Frictionless.from_descriptor(inline, basepath=str(pkg.root))
         try:
