@@ -83,11 +83,7 @@ def frictionless_stage(pkg: Package, report: Report) -> None:
         return Problem(f"frictionless:{error.type}", file, error.message, *where)
 
     try:
-        package = Frictionless.from_descriptor(inline, basepath=str(pkg.root))
-        try:
-            package.to_descriptor(validate=True)
-        except FrictionlessException as err:  # the descriptor's own errors, as Package.validate reports them
-            return report.add([(DESCRIPTOR, e) for e in err.to_errors()], make)
+        package = Frictionless.from_descriptor(inline, basepath=str(pkg.root))  # raises on a descriptor it refuses
         for resource in package.resources:
             if len(report.problems) >= report.max_problems:
                 report.truncated, report.counted_all = True, False
@@ -100,7 +96,7 @@ def frictionless_stage(pkg: Package, report: Report) -> None:
             )
             if any(w.startswith("reached error limit") for task in checked.tasks for w in task.warnings):
                 report.truncated, report.counted_all = True, False
-    except FrictionlessException as err:  # a descriptor Frictionless cannot even start on
+    except FrictionlessException as err:  # a descriptor it refuses, or cannot even start on
         return report.add([Problem("frictionless", DESCRIPTOR, str(err).removeprefix(f"[{err.error.type}] "))])
     except (TypeError, ValueError, KeyError, AttributeError) as err:  # a fork's schema of a shape it does not expect
         return report.add([Problem("frictionless", DESCRIPTOR, f"Frictionless cannot read this package ({err})")])

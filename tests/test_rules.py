@@ -231,9 +231,27 @@ def test_frictionless_reads_no_further_table_once_the_list_is_full(
     edit_rows(package_copy, "statistics", lambda t: t + t[1:] * 3)  # 18 duplicated keys: more than the list holds
     report = validate_package(package_copy, max_problems=10)
     assert (validated, report.truncated, report.counted_all, len(report.problems)) == (["statistics"], True, False, 10)
+    assert report.problem_count == 11 and all(p.row and p.row > 2 for p in report.problems)  # its limit: one past the list
     validated.clear()
     report = validate_package(package_copy, max_problems=1000)  # room left: every table is read
     assert (len(validated), report.counted_all, report.problem_count) == (6, True, len(report.problems))
+
+
+def test_frictionless_stopping_on_the_last_table_leaves_the_total_a_floor(package_copy: Path) -> None:
+    edit_rows(package_copy, "cross_checks", lambda t: t + t[1:] * 3)
+    report = validate_package(package_copy, max_problems=10)
+    assert (report.truncated, report.counted_all, report.problem_count, report.summary()[:23]) == (
+        True,
+        False,
+        11,
+        "at least 11 problems fo",
+    )
+
+
+def test_a_descriptor_frictionless_refuses_is_its_problem(package_copy: Path) -> None:
+    edit_descriptor(package_copy, lambda d: d.update(keywords="migration"))  # not a list: no rule of ours reads it
+    (problem,) = validate_package(package_copy).problems
+    assert (problem.check, problem.file) == ("frictionless", "datapackage.json") and "keywords" in problem.message
 
 
 @pytest.mark.parametrize(
