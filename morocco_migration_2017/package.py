@@ -392,8 +392,9 @@ def typed_table(resource: Resource, data: bytes) -> pd.DataFrame:
         column_types=types, null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True
     )
     try:
-        raw = csv.read_csv(io.BytesIO(data), parse_options=parse, convert_options=texts).to_pandas()
-    except ValueError as arrow:  # pyarrow's ArrowInvalid; pandas's own reader names the line where it can
+        whole = csv.ReadOptions(block_size=max(len(data), 1 << 20))  # one block: a cell spanning two is no error
+        raw = csv.read_csv(io.BytesIO(data), whole, parse, texts).to_pandas()
+    except (ValueError, pa.ArrowException) as arrow:  # pandas's own reader names the line where it can
         reason = arrow
         try:
             pd.read_csv(io.BytesIO(data), dtype=str)

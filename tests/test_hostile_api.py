@@ -231,6 +231,12 @@ def test_load_refuses_a_row_wider_or_narrower_than_the_header(package_copy: Path
     assert (caught.value.problem.check, caught.value.problem.file) == ("load", "data/indicators.csv")
 
 
+def test_load_reads_a_cell_longer_than_a_megabyte_whole(package_copy: Path) -> None:
+    note = "A note, with a line\nbreak. " * 100_000  # 2.7 MB: more than one block of the CSV reader
+    set_cell(package_copy, "statements", 2, "notes", note)
+    assert mm.load("statements", package_copy)["notes"][0] == note
+
+
 def test_an_unreadable_descriptor_says_why(package_copy: Path) -> None:
     (package_copy / "datapackage.json").write_text('{"name": "x",', encoding="utf-8")
     with pytest.raises(mm.PackageError, match=r"not valid UTF-8 JSON \(Expecting"):
