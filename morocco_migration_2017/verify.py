@@ -12,7 +12,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from .package import DESCRIPTOR, Package, package_files, parse_json, read_file, resolve_root
+from .package import DESCRIPTOR, MAX_FILE_BYTES, MAX_JSON_BYTES, Package, package_files, parse_json, read_file, resolve_root
 from .problems import PackageError, printable
 
 RELEASES = Path(__file__).resolve().parent / "releases"
@@ -160,7 +160,8 @@ def verify(path: str | Path | None = None, raw: dict[str, bytes] | None = None, 
     if path is None or not target.is_file() or target.name == DESCRIPTOR:
         pkg = Package(root := resolve_root(path), raw=raw or {})  # a file the copy names but lacks is a removed file
         names, label = package_files(pkg.descriptor) + [n for r in known.values() for n in r["files"]], str(root)
-        copy = {n: pkg.read(n) for n in dict.fromkeys(names) if n in pkg.raw or os.path.lexists(root / n)}
+        limit = {n: MAX_JSON_BYTES if n.endswith(".json") else MAX_FILE_BYTES for n in names}  # as validate reads them
+        copy = {n: pkg.read(n, limit[n]) for n in dict.fromkeys(names) if n in pkg.raw or os.path.lexists(root / n)}
     else:  # one table's CSV, known by its header, else by its file name
         data = read_file(target.parent.resolve(), target.name)  # a link that leaves its folder is refused
         tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]

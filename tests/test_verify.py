@@ -240,6 +240,13 @@ def test_a_release_file_the_copy_keeps_but_no_longer_names_is_not_removed(packag
     assert [(d.file, d.what) for d in verdict.differences] == [("datapackage.json", "changed"), ("data/ind2.csv", "added")]
 
 
+def test_verify_reads_a_json_file_within_the_json_limit(package_copy: Path) -> None:
+    schema = package_copy / "schemas/indicators.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8")[:-2] + ', "x": "' + "y" * 5 * 2**20 + '"}\n', encoding="utf-8")
+    result = run("verify", str(package_copy))
+    assert result.returncode == 2 and "schemas/indicators.schema.json" in result.stderr and "limit" in result.stderr
+
+
 def test_a_repeated_row_of_a_table_is_an_added_row(package_copy: Path) -> None:
     edit_rows(package_copy, "statistics", lambda rows: [*rows, rows[1]])
     verdict = mm.verify(package_copy)
