@@ -312,6 +312,19 @@ def test_export_without_its_extra_is_a_usage_error(
     assert "[export] extra" in capsys.readouterr().err
 
 
+def test_export_without_its_extra_writes_nothing_and_says_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "yaml", None)  # as if the [export] extra were not installed
+    out = tmp_path / "out"
+    assert main(["export", "--format", "parquet", "--format", "zip", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert not out.exists()  # parquet needs no extra, but nothing is written before the check
+    assert err.count("\n") == 1 and "[export] extra" in err and "'yaml'" in err
+
+
 def test_the_flat_view_names_a_missing_table(package_copy: Path) -> None:
     edit_descriptor(package_copy, lambda d: d["resources"].pop(1))
     with pytest.raises(mm.PackageError, match="statements"):
