@@ -1,0 +1,129 @@
+"""What every export shares: the rows as plain values, the citation, and how a file is written (atomically,
+byte-reproducible: every timestamp is the package's `created`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pandas as pd
+
+from ..package import Package, read_file
+
+NAME = "morocco-migration-2017"
+
+
+def records(package: Package, name: str) -> list[dict[str, Any]]:
+    """Rows as plain Python values: int, float, str, ISO date text, None for empty."""
+    kinds = {f["name"]: f.get("type", "string") for f in package.resources[name].fields}
+    return [{k: plain(v, kinds[k]) for k, v in row.items()} for row in package.tables[name].to_dict("records")]
+
+
+def plain(value: Any, kind: str) -> Any:
+    if pd.isna(value):
+        return None
+    return {"date": lambda v: v.date().isoformat(), "integer": int, "number": float}.get(kind, str)(value)
+
+
+def citation(package: Package) -> str:
+    descriptor, article = package.descriptor, the_row(package, "sources", source_role="primary")
+    return (
+        f"{descriptor['contributors'][0]['title']} ({package.created.year}). {descriptor['title']}, version "
+        f"{descriptor['version']} ({descriptor['id']}). "
+        f"Cite the original article as well: {article['publisher']}, {article['title']}, {article['url']}"
+    )
+
+
+def atomic(path: Path, data: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(handle, "wb") as out:
+        out.write(data)
+    os.chmod(temp, 0o644)
+    os.replace(temp, path)
+    return path
+
+
+def pinned_zip(entries: list[tuple[str, bytes]], when: dt.datetime) -> bytes:
+    """A zip whose bytes depend only on its entries: fixed order, fixed timestamps, fixed permissions."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def json_bytes(document: Any) -> bytes:
+    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def link(site_url: str | None, path: str) -> str:
+    """A package or site path as a URL: absolute under the site's address when it is known, else relative."""
+    return urljoin(site_url, path) if site_url else path
+
+
+def day(value: Any) -> str | None:
+    return None if pd.isna(value) else value.date().isoformat()
+
+
+def rows_where(package: Package, table: str, **match: Any) -> list[dict[str, Any]]:
+    return [row for row in package.tables[table].to_dict("records") if all(row[k] == v for k, v in match.items())]
+
+
+def the_row(package: Package, table: str, **match: Any) -> dict[str, Any]:
+    (row,) = rows_where(package, table, **match)
+    return row
+
+
+def entry(path: str, data: bytes, mediatype: str, description: str) -> dict[str, Any]:
+    return {"name": Path(path).name, "path": path, "data": data, "mediatype": mediatype, "description": description}
+
+
+def package_entries(package: Package) -> list[dict[str, Any]]:
+    """The descriptor, each CSV and each pinned snapshot: name, package path, bytes, media type, description."""
+    descriptor = package.descriptor
+    about = "The Data Package descriptor (v2): resources, Table Schemas, sources, licence."
+    files = [entry("datapackage.json", package.raw["datapackage.json"], "application/json", about)]
+    for resource in descriptor["resources"]:
+        files.append(entry(resource["path"], package.raw[resource["path"]], "text/csv", resource.get("description", "")))
+    for path, text in package.snapshots.items():
+        source = next(s for s in descriptor["sources"] if s.get("path") == path)
+        files.append(entry(path, text.encode("utf-8"), "text/plain", source["title"]))
+    return files
+
+
+def cite_as(package: Package) -> str:
+    """BibTeX for the dataset, from CITATION.cff where the package has one (a checkout), else from the descriptor."""
+    import yaml
+
+    cff = package.root / "CITATION.cff"
+    about = yaml.safe_load(read_file(package.root, "CITATION.cff").decode("utf-8")) if cff.is_file() else {}
+    authors = [
+        a.get("name") or f"{a.get('given-names', '')} {a.get('family-names', '')}".strip() for a in about.get("authors", [])
+    ]
+    authors = authors or [c["title"] for c in package.descriptor["contributors"]]
+    version = str(about.get("version", package.descriptor["version"]))
+    year = str(about.get("date-released", package.created.date()))[:4]
+    bibtex = {
+        "author": " and ".join(f"{{{name}}}" for name in authors),
+        "title": about.get("title", package.descriptor["title"]),
+        "version": version,
+        "year": year,
+        "note": " ".join(str(about.get("message", "")).split()),
+    }
+    fields = ",\n".join(f"  {key} = {{{value}}}" for key, value in bibtex.items() if value)
+    return f"@misc{{{NAME}-{version},\n{fields}\n}}"
