@@ -15,8 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .package import Package, default_root, open_package
+from .package import Package, default_root
 from .problems import DataPackageError, PackageError
+from .validation import open_package
 from .verify import verify  # the function, not its module: imported eagerly so that the name stays the function
 
 

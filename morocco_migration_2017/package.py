@@ -1,6 +1,6 @@
 """The package as read, once: what validate, load*, show, the exports and the docs all take.
 
-open_package() reads a package that may be hostile: only regular files inside its root, within limits, never a
+read_package() reads a package that may be hostile: only regular files inside its root, within limits, never a
 URL. Its files stage judges the copy by the rules (Table Schemas, dialects, profiles) of the release installed
 with this module, naming each difference; checks each CSV's bytes and the snapshot pins; then the tables are
 typed. strict=True raises on the first problem; strict=False records them for validate.
@@ -481,22 +481,15 @@ def files_stage(pkg: Package) -> list[Problem]:
     return problems + _package_problems(pkg)
 
 
-def open_package(
-    root: str | Path | None = None, *, strict: bool = True, rules: str = "release", validate: bool = False
-) -> Package:
-    """The package at root (the release by default), read once and judged by the release's rules (rules="copy": by
-    its own, for a fork). strict: DataPackageError with the first problem, tables typed (validate=True: and checked
-    by every later stage of validate); else problems recorded, tables left to validate. PackageError without a
-    descriptor."""
+def read_package(root: str | Path | None = None, *, strict: bool = True, rules: str = "release") -> Package:
+    """The package at root (the release by default), read once and judged by the release's rules (rules="copy":
+    by its own, for a fork), its files stage run. strict: DataPackageError with the first problem, tables typed;
+    else problems recorded, tables left to validate. PackageError without a descriptor. validation.open_package
+    adds every later stage of validate."""
     if rules not in ("release", "copy"):
         raise ValueError(f"rules must be 'release' or 'copy', not {rules!r}")
     pkg = Package(resolve_root(root), rules)
     pkg.problems = files_stage(pkg)
     for problem in (pkg.problems or pkg.type_tables())[:1] if strict else ():
         raise DataPackageError(problem)
-    if strict and validate:  # every stage of validate, on what was read here
-        from .validation import check_opened
-
-        for problem in check_opened(pkg).problems[:1]:
-            raise DataPackageError(problem)
     return pkg

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from .package import TYPES, Resource, constraints, open_package, patterns
+from .package import TYPES, Resource, constraints, patterns, read_package
 from .problems import Problem
 
 # Rules relating two fields of one row, which Table Schema cannot state: (table, first, second, strict).
@@ -108,7 +108,7 @@ def schema_for(resource: Resource, after_frictionless: bool = False) -> pa.DataF
 
 def schema(name: str = "statistics", root: str | Path | None = None) -> pa.DataFrameSchema:
     """The public pandera schema of a table: validate a frame derived from ours with schema(name).validate(frame)."""
-    resources = open_package(root).resources
+    resources = read_package(root).resources
     if name not in resources:
         raise KeyError(f"no table {name!r}; the tables are: {', '.join(resources)}")
     return schema_for(resources[name])

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .package import DESCRIPTOR, MAX_FILE_BYTES, Package, open_package, resolve_root
-from .problems import Problem
+from .package import DESCRIPTOR, MAX_FILE_BYTES, Package, read_package, resolve_root
+from .problems import DataPackageError, Problem
 
 STAGE_SECONDS = 120.0  # the default time budget of each stage (validate --timeout)
 MAX_PROBLEMS = 1000  # the default number of problems listed (validate --max-problems); all are counted
@@ -192,6 +192,17 @@ def check_opened(pkg: Package) -> Report:
     return _stages(pkg, Report(pkg.root), STAGE_SECONDS, STAGES)
 
 
+def open_package(
+    root: str | Path | None = None, *, strict: bool = True, rules: str = "release", validate: bool = False
+) -> Package:
+    """The package at root, read once (package.read_package); validate=True: with strict, also checked by every
+    later stage of validate, so that load*(validate=True) and the exports accept exactly what validate accepts."""
+    pkg = read_package(root, strict=strict, rules=rules)
+    for problem in check_opened(pkg).problems[:1] if strict and validate else ():
+        raise DataPackageError(problem)
+    return pkg
+
+
 def validate_package(
     root: str | Path | None = None,
     timeout: float = STAGE_SECONDS,
@@ -203,7 +214,7 @@ def validate_package(
     runs in a forked process while the typed stages run ahead, kept only if it finds nothing (for the command
     line, a process with one thread). Raises PackageError when there is no readable descriptor to start from."""
     report = Report(resolve_root(root), max_problems)
-    pkg = _timed(report, "files", timeout, lambda: open_package(report.package, strict=False, rules=rules))
+    pkg = _timed(report, "files", timeout, lambda: read_package(report.package, strict=False, rules=rules))
     report.add(pkg.problems if pkg else ())
     if parallel and pkg and not report.problem_count and hasattr(os, "fork") and threading.active_count() == 1:
         ready, join = _forked(lambda: _stages(pkg, report, timeout, STAGES[:1]))  # on the child's copy of report

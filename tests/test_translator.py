@@ -11,7 +11,7 @@ import pytest
 
 import morocco_migration_2017 as mm
 from edits import ROOT
-from morocco_migration_2017.package import open_package
+from morocco_migration_2017.validation import open_package
 from morocco_migration_2017.pandera_schemas import _spelled, column_for, schema_for
 
 RESOURCES = open_package(ROOT).resources

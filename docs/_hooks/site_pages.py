@@ -19,7 +19,8 @@ from mkdocs.structure.pages import Page
 
 import site_render as render
 from morocco_migration_2017 import export
-from morocco_migration_2017.package import Package, open_package, package_files, read_file
+from morocco_migration_2017.package import Package, package_files, read_file
+from morocco_migration_2017.validation import open_package
 
 PLACEHOLDER = re.compile(r"<!-- generated:([a-z-]+) -->")
 # What each download is for, by the ending of its file name.

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ..package import Package, open_package
+from ..package import Package
+from ..validation import open_package
 from .annotations import ANNOTATIONS_FILE, QUOTE_CONTEXT, annotations, quote_selector, to_annotations
 from .bundle import to_zip
 from .common import NAME, citation, records
