@@ -11,7 +11,7 @@ from pathlib import Path
 from ..package import Package, open_package
 from .annotations import ANNOTATIONS_FILE, QUOTE_CONTEXT, annotations, quote_selector, to_annotations
 from .bundle import to_zip
-from .common import NAME, citation, records
+from .common import NAME, base_url, citation, records
 from .linked import CROISSANT_FILE, LINKED_TYPES, claim, croissant, dataset, dataset_id, to_croissant
 from .sqlite import datasette_metadata, to_sqlite
 from .tables import to_json, to_parquet, to_xlsx
@@ -51,7 +51,9 @@ def export(
     formats: list[str], out: str | Path = "dist/exports", root: str | Path | None = None, site_url: str | None = None
 ) -> list[Path]:
     """Write each format into out; returns the files written. The tables are validated (every stage) first.
-    ImportError, before anything is written, without the [export] extra."""
+    ImportError, before anything is written, without the [export] extra. site_url, the site's
+    address (annotation ids are absolute under it), is checked (PackageError) and ends in '/'."""
+    site_url = None if site_url is None else base_url(site_url)
     missing = missing_extra()
     if missing:
         raise ImportError(f"No module named {missing[0]!r}")
@@ -59,5 +61,15 @@ def export(
 
 
 __all__ = ["ANNOTATIONS_FILE", "CROISSANT_FILE", "LINKED_TYPES", "NAME", "QUOTE_CONTEXT", "WRITERS", "annotations"]
-__all__ += ["citation", "claim", "croissant", "dataset", "dataset_id", "datasette_metadata", "export", "quote_selector"]
+__all__ += [
+    "base_url",
+    "citation",
+    "claim",
+    "croissant",
+    "dataset",
+    "dataset_id",
+    "datasette_metadata",
+    "export",
+    "quote_selector",
+]
 __all__ += ["records", "write"]
