@@ -17,6 +17,8 @@ from .problems import SHOWN_CHARACTERS, PackageError, printable
 from .verify import SHOWN, verify
 
 FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip", "croissant", "annotations")
+LINKING = {"annotations", "croissant", "zip"}  # formats whose ids are absolute under --base-url
+RELATIVE = "ids are relative, the dataset has no url: give --base-url URL (or set SITE_URL)"
 PATH = {"nargs": "?", "help": "package folder or its datapackage.json (default: this package)"}
 
 
@@ -64,6 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the package as xlsx, Parquet, SQLite, JSON or a zip")
     export.add_argument("--format", choices=FORMATS, required=True, action="append", help="repeat for several")
     export.add_argument("--out", default="dist/exports", help="folder to write into (default dist/exports)")
+    address = "the site's address: annotation ids are absolute under it (default: $SITE_URL)"
+    site = os.environ.get("SITE_URL") or None
+    export.add_argument("--base-url", metavar="URL", default=site, help=address)
     export.add_argument("path", **PATH)
     return parser
 
@@ -133,10 +138,13 @@ def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
     try:  # each writer imports its library (the optional [export] extra) when it runs
         from .export import export
 
-        return 0, [f"wrote {path}" for path in export(args.format, args.out, args.path)]
+        written = export(args.format, args.out, args.path, args.base_url)
     except ImportError as err:
         extra = "pip install 'morocco-migration-2017[export]'"
         raise PackageError(f"export needs the [export] extra ({err}); {extra}") from None
+    if args.base_url is None and LINKING.intersection(args.format):
+        _say(f"morocco-migration-2017: note: {RELATIVE}\n", sys.stderr)
+    return 0, [f"wrote {path}" for path in written]
 
 
 def _say(text: str, stream: Any) -> bool:

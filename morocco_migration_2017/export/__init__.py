@@ -12,7 +12,7 @@ from ..package import Package
 from ..validation import open_package
 from .annotations import ANNOTATIONS_FILE, QUOTE_CONTEXT, annotations, quote_selector, to_annotations
 from .bundle import to_zip
-from .common import NAME, citation, records
+from .common import NAME, base_url, citation, records
 from .linked import CROISSANT_FILE, LINKED_TYPES, claim, croissant, dataset, dataset_id, to_croissant
 from .sqlite import datasette_metadata, to_sqlite
 from .tables import to_json, to_parquet, to_xlsx
@@ -52,7 +52,9 @@ def export(
     formats: list[str], out: str | Path = "dist/exports", root: str | Path | None = None, site_url: str | None = None
 ) -> list[Path]:
     """Write each format into out; returns the files written. The tables are validated (every stage) first.
-    ImportError, before anything is written, without the [export] extra."""
+    ImportError, before anything is written, without the [export] extra. site_url, the site's
+    address (annotation ids are absolute under it), is checked (PackageError) and ends in '/'."""
+    site_url = None if site_url is None else base_url(site_url)
     missing = missing_extra()
     if missing:
         raise ImportError(f"No module named {missing[0]!r}")
@@ -60,5 +62,15 @@ def export(
 
 
 __all__ = ["ANNOTATIONS_FILE", "CROISSANT_FILE", "LINKED_TYPES", "NAME", "QUOTE_CONTEXT", "WRITERS", "annotations"]
-__all__ += ["citation", "claim", "croissant", "dataset", "dataset_id", "datasette_metadata", "export", "quote_selector"]
+__all__ += [
+    "base_url",
+    "citation",
+    "claim",
+    "croissant",
+    "dataset",
+    "dataset_id",
+    "datasette_metadata",
+    "export",
+    "quote_selector",
+]
 __all__ += ["records", "write"]

@@ -58,46 +58,68 @@ def annotation_id(site_url: str | None, key: str) -> str:
     return f"{link(site_url, ANNOTATIONS_FILE)}#{key}"
 
 
-def annotations(package: Package, site_url: str | None = None) -> dict[str, Any]:
-    """Every statistic's quote and every number written in the snapshot as W3C Web Annotations, in one collection.
-    A statistic is named by its row of statistics.csv (RFC 7111 fragment: row 1 is the header)."""
-    row_of = {sid: i + 2 for i, sid in enumerate(package.tables["statistics"]["statistic_id"])}
-    statistics_csv = package.path_of("statistics")
-    items = []
-    for stat in rows_where(package, "statistics"):
-        indicator = the_row(package, "indicators", indicator_id=stat["indicator_id"])
-        worded = format_value(stat["value"], stat["value_bound"], indicator["unit"])
-        items.append(
-            {
-                "id": annotation_id(site_url, stat["statistic_id"]),
-                "type": "Annotation",
-                "motivation": "describing",
-                "body": [
-                    {"type": "TextualBody", "purpose": "identifying", "value": stat["statistic_id"]},
-                    {"type": "TextualBody", "purpose": "describing", "value": f"{worded}: {indicator['label']}"},
-                    {"id": link(site_url, f"{statistics_csv}#row={row_of[stat['statistic_id']]}"), "format": "text/csv"},
-                ],
-                "target": _target(package, stat["source_id"], stat["quote_start"], stat["quote_end"], site_url),
-            }
-        )
-    for mention in rows_where(package, "mentions"):
-        body: list[dict[str, Any]] = [{"type": "TextualBody", "purpose": "tagging", "value": mention["role"]}]
-        if not pd.isna(mention["statistic_id"]):
-            body.append({"id": annotation_id(site_url, mention["statistic_id"]), "type": "Annotation"})
-        items.append(
-            {
-                "id": annotation_id(site_url, f"mention-{mention['source_id']}-{mention['mention_start']}"),
-                "type": "Annotation",
-                "motivation": "linking" if len(body) > 1 else "tagging",
-                "body": body,
-                "target": _target(package, mention["source_id"], mention["mention_start"], mention["mention_end"], site_url),
-            }
-        )
+# Without the site's address every id is a path relative to annotations.jsonld's own place; the
+# collection says so in rdfs:comment, a term the collection's local context defines.
+RELATIVE_NOTE = (
+    "The ids are relative: paths from where annotations.jsonld sits, beside datapackage.json. "
+    "Export with --base-url (or SITE_URL) to make them absolute."
+)
+ANNO = "http://www.w3.org/ns/anno.jsonld"
+CONTEXT = {"sha256": "https://schema.org/sha256"}
+COMMENT_TERM = {"comment": "http://www.w3.org/2000/01/rdf-schema#comment"}
+
+
+def _statistic(package: Package, stat: dict[str, Any], row: int, site_url: str | None) -> dict:
+    """A statistic's quote, described by its id, its value in words and its CSV row."""
+    indicator = the_row(package, "indicators", indicator_id=stat["indicator_id"])
+    span = stat["quote_start"], stat["quote_end"]
+    worded = format_value(stat["value"], stat["value_bound"], indicator["unit"])
+    described = f"{worded}: {indicator['label']}"
+    csv_row = link(site_url, f"{package.path_of('statistics')}#row={row}")
     return {
-        "@context": ["http://www.w3.org/ns/anno.jsonld", {"sha256": "https://schema.org/sha256"}],
+        "id": annotation_id(site_url, stat["statistic_id"]),
+        "type": "Annotation",
+        "motivation": "describing",
+        "body": [
+            {"type": "TextualBody", "purpose": "identifying", "value": stat["statistic_id"]},
+            {"type": "TextualBody", "purpose": "describing", "value": described},
+            {"id": csv_row, "format": "text/csv"},
+        ],
+        "target": _target(package, stat["source_id"], *span, site_url),
+    }
+
+
+def _mention(package: Package, mention: dict[str, Any], site_url: str | None) -> dict[str, Any]:
+    """A number written in a snapshot, tagged with its role and linked to its statistic, if any."""
+    tag = {"type": "TextualBody", "purpose": "tagging", "value": mention["role"]}
+    body: list[dict[str, Any]] = [tag]
+    if not pd.isna(mention["statistic_id"]):
+        body.append({"id": annotation_id(site_url, mention["statistic_id"]), "type": "Annotation"})
+    source, start, end = mention["source_id"], mention["mention_start"], mention["mention_end"]
+    return {
+        "id": annotation_id(site_url, f"mention-{source}-{start}"),
+        "type": "Annotation",
+        "motivation": "linking" if len(body) > 1 else "tagging",
+        "body": body,
+        "target": _target(package, source, start, end, site_url),
+    }
+
+
+def annotations(package: Package, site_url: str | None = None) -> dict[str, Any]:
+    """Every statistic's quote and every number written in the snapshot as W3C Web Annotations, in
+    one collection. A statistic is named by its row of statistics.csv (RFC 7111 fragment: row 1 is
+    the header). Without site_url the ids are relative, as the collection's rdfs:comment says."""
+    row_of = {sid: i + 2 for i, sid in enumerate(package.tables["statistics"]["statistic_id"])}
+    statistics = rows_where(package, "statistics")
+    items = [_statistic(package, s, row_of[s["statistic_id"]], site_url) for s in statistics]
+    items += [_mention(package, m, site_url) for m in rows_where(package, "mentions")]
+    relative = {} if site_url else {"comment": RELATIVE_NOTE}
+    return {
+        "@context": [ANNO, CONTEXT | (COMMENT_TERM if relative else {})],
         "id": link(site_url, ANNOTATIONS_FILE),
         "type": "AnnotationCollection",
         "label": f"{package.descriptor['title']}: every quote and number, in the snapshot",
+        **relative,
         "total": len(items),
         "first": {"type": "AnnotationPage", "startIndex": 0, "items": items},
     }

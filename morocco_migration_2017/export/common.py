@@ -12,11 +12,12 @@ import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 
 from ..package import Package, read_file
+from ..problems import PackageError
 
 NAME = "morocco-migration-2017"
 
@@ -69,6 +70,25 @@ def json_bytes(document: Any) -> bytes:
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def base_url(text: str) -> str:
+    """The site's address checked: an absolute http(s) URL with a host and no query or fragment,
+    ending in '/' (so that paths join under it). PackageError, a usage error, for anything else."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (a port that is not a number raises ValueError)
+    except ValueError:
+        parts = None
+    if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
+        problem = "is not an absolute http(s) URL"
+    elif parts.query or parts.fragment or text != text.strip():
+        problem = "has a query, a fragment or spaces"
+    else:
+        return text if text.endswith("/") else text + "/"
+    shown = text if len(text) <= 80 else text[:79] + "…"
+    example = "give the site's address, e.g. https://example.org/data/"
+    raise PackageError(f"--base-url {shown!r} {problem}; {example}")
 
 
 def link(site_url: str | None, path: str) -> str:
