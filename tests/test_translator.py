@@ -11,8 +11,8 @@ import pytest
 
 import morocco_migration_2017 as mm
 from edits import ROOT
-from morocco_migration_2017.validation import open_package
 from morocco_migration_2017.pandera_schemas import _spelled, column_for, schema_for
+from morocco_migration_2017.validation import open_package
 
 RESOURCES = open_package(ROOT).resources
 FIELDS = [(name, field) for name, res in RESOURCES.items() for field in res.fields]
