@@ -220,7 +220,7 @@ def _value_checks(field: dict[str, Any]) -> list[str]:
     column, kind, rules = _ident(field["name"]), field.get("type", "string"), constraints(field)
     checks = []
     if kind == "date":
-        checks.append(f"{column} GLOB '{_DATE_GLOB}' AND date({column}) IS {column}")
+        checks.append(f"{column} GLOB '{_DATE_GLOB}' AND date({column}, '+0 days') IS {column}")
     if kind == "string" and rules.get("required"):
         checks.append(f"length({column}) > 0")
     for rule, operator in (("minimum", ">="), ("maximum", "<=")):
