@@ -8,6 +8,7 @@ them: Python's re.fullmatch, where \\s is what str.isspace calls space."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import itertools
 import json
@@ -215,12 +216,18 @@ def _literal(value: Any, kind: str) -> str:
     return _text(str(value))
 
 
+def _real_day(column: str) -> str:
+    """A day that exists: date(x) alone lets 2017-02-30 through; date(x, '+0 days') carries it to
+    2017-03-02. Year 0 is none of Python's dates."""
+    return f"date({column}, '+0 days') IS {column} AND {column} >= '{dt.date.min.isoformat()}'"
+
+
 def _value_checks(field: dict[str, Any]) -> list[str]:
     """What the field's constraints refuse, as conditions on a non-empty value (patterns apart)."""
     column, kind, rules = _ident(field["name"]), field.get("type", "string"), constraints(field)
     checks = []
     if kind == "date":
-        checks.append(f"{column} GLOB '{_DATE_GLOB}' AND date({column}, '+0 days') IS {column}")
+        checks.append(f"{column} GLOB '{_DATE_GLOB}' AND {_real_day(column)}")
     if kind == "string" and rules.get("required"):
         checks.append(f"length({column}) > 0")
     for rule, operator in (("minimum", ">="), ("maximum", "<=")):
