@@ -35,9 +35,6 @@ def write(package: Package, formats: list[str], out: str | Path, site_url: str |
     return [path for fmt in dict.fromkeys(formats) for path in WRITERS[fmt](package, Path(out), site_url)]
 
 
-EXTRA = "export"
-
-
 EXTRA_MODULES = ("openpyxl", "yaml")  # what the [export] extra installs (pyarrow is a core dependency)
 
 
