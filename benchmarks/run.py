@@ -2,6 +2,11 @@
 
     python benchmarks/run.py                      # full run: medians of 5, sizes 1k, 10k, 100k
     python benchmarks/run.py --quick --output X   # smoke run: 1 repeat, 1k rows only
+    python benchmarks/run.py --before REF         # also the code of git REF, in the same run, and after/before
+
+With --before, the same benchmark first runs on the package code of REF (extracted with `git archive`,
+imported through PYTHONPATH, same interpreter, same data), then on the working tree's, and each ratio of
+the working tree is divided by the same ratio of REF: a quotient above 1.10 is a regression.
 
 Every figure is the median over fresh processes (the sub-second start-up comparisons take three times as
 many runs, since a few tens of milliseconds of noise decide them); every comparison is a ratio measured in
@@ -14,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import io
 import json
 import math
 import os
@@ -21,6 +27,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from importlib.metadata import version
@@ -31,7 +38,7 @@ import synthetic
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
-CLI = str(Path(PY).parent / "morocco-migration-2017")
+CLI = [PY, "-m", "morocco_migration_2017"]  # the code PYTHONPATH names: the working tree's, or --before's
 FRICTIONLESS = str(Path(PY).parent / "frictionless")
 TABLES = ("statistics", "statements", "indicators", "sources", "mentions", "cross_checks")
 STAGES = ("files", "frictionless", "pandera", "provenance")
@@ -85,7 +92,7 @@ def cold_start(repeat: int) -> list[dict]:
     ]
     validate = compare(
         "validate: morocco-migration-2017 validate vs frictionless validate datapackage.json",
-        [CLI, "validate", str(ROOT)],
+        [*CLI, "validate", str(ROOT)],
         [FRICTIONLESS, "validate", "datapackage.json"],
         2.0,
         repeat,
@@ -148,10 +155,10 @@ def broken_run(size: int, repeat: int, workdir: Path) -> tuple[dict, dict]:
     times: dict[str, list[float]] = {"ours": [], "baseline": []}
     peak, lines = 0, 0
     for _ in range(repeat):
-        elapsed, out, rss = run_once([CLI, "validate", str(broken), "--timeout", "3600"], ok=(1,))
+        elapsed, out, rss = run_once([*CLI, "validate", str(broken), "--timeout", "3600"], ok=(1,))
         times["ours"].append(elapsed)
         peak, lines = max(peak, rss), len(out.splitlines())
-        times["baseline"].append(run_once([CLI, "validate", str(valid), "--timeout", "3600"])[0])
+        times["baseline"].append(run_once([*CLI, "validate", str(valid), "--timeout", "3600"])[0])
     a, b = statistics.median(times["ours"]), statistics.median(times["baseline"])
     size = sum(1 for _ in (broken / "data/statistics.csv").open(encoding="utf-8")) - 1
     name = f"validate: every quote broken vs the same package valid at {size:,} rows"
@@ -227,12 +234,61 @@ def notes(result: dict) -> list[str]:
     return lines
 
 
+REGRESSION = 1.10  # an after/before quotient of a ratio above this is a regression
+
+
+def code_at(ref: str, into: Path) -> Path:
+    """The package code of git ref `ref`, extracted into `into` (nothing else of the tree is taken)."""
+    got = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "morocco_migration_2017"], capture_output=True)
+    if got.returncode:
+        raise SystemExit(f"--before {ref!r}: git archive failed: {got.stderr.decode(errors='replace').strip()}")
+    archive = got.stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return into
+
+
+def before_and_after(ref: str, argv: list[str], after: dict) -> dict:
+    """The same benchmark run on the code of ref; each ratio of the working tree over the same ratio of ref."""
+    with tempfile.TemporaryDirectory() as workdir:
+        code, output = code_at(ref, Path(workdir) / "code"), Path(workdir) / "before.json"
+        env = {**os.environ, "PYTHONPATH": str(code)}
+        subprocess.run([PY, __file__, *argv, "--output", str(output)], env=env, check=True)
+        before = json.loads(output.read_text(encoding="utf-8"))
+    ratios = {r["name"]: r["ratio"] for r in before["comparisons"]}
+    rows = []
+    for r in after["comparisons"]:
+        quotient = r["ratio"] / ratios[r["name"]]
+        rows.append(
+            {
+                "name": r["name"],
+                "before": ratios[r["name"]],
+                "after": r["ratio"],
+                "quotient": quotient,
+                "target": REGRESSION,
+                "met": quotient <= REGRESSION,
+            }
+        )
+    return {"ref": ref, "comparisons": rows, "before": before}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: one repeat, 1,000 rows")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
+    parser.add_argument("--before", metavar="REF", help="also benchmark the code of git REF, same run")
     args = parser.parse_args(argv)
+    if args.before:  # the working tree (imported from here, whatever the venv holds), then REF
+        same = ["--quick"] * args.quick + ["--repeat", str(args.repeat)]
+        os.environ["PYTHONPATH"] = str(ROOT)
+        after = measure(args)
+        after["before_after"] = before_and_after(args.before, same, after)
+        return write(after, args.output)
+    return write(measure(args), args.output)
+
+
+def measure(args: argparse.Namespace) -> dict:
     repeat, sizes = (1, [1_000]) if args.quick else (max(args.repeat, 5), [1_000, 10_000, 100_000])
     with tempfile.TemporaryDirectory() as workdir:
         scale, memory = scaling(sizes, repeat, Path(workdir))
@@ -254,10 +310,16 @@ def main(argv: list[str] | None = None) -> int:
     }
     result["notes"] = notes(result)
     print_table(result)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    temp = args.output.with_suffix(".json.tmp")
+    return result
+
+
+def write(result: dict, output: Path) -> int:
+    for r in result.get("before_after", {}).get("comparisons", []):
+        print(f"after/before {r['name']:<80} {r['quotient']:6.2f} {'ok' if r['met'] else 'WORSE'}")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    temp = output.with_suffix(".json.tmp")
     temp.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    temp.replace(args.output)
+    temp.replace(output)
     return 0
 
 
