@@ -248,10 +248,10 @@ def code_at(ref: str, into: Path) -> Path:
     return into
 
 
-def before_and_after(ref: str, argv: list[str], after: dict) -> dict:
+def before_and_after(code: Path, ref: str, argv: list[str], after: dict) -> dict:
     """The same benchmark run on the code of ref; each ratio of the working tree over the same ratio of ref."""
     with tempfile.TemporaryDirectory() as workdir:
-        code, output = code_at(ref, Path(workdir) / "code"), Path(workdir) / "before.json"
+        output = Path(workdir) / "before.json"
         env = {**os.environ, "PYTHONPATH": str(code)}
         subprocess.run([PY, __file__, *argv, "--output", str(output)], env=env, check=True)
         before = json.loads(output.read_text(encoding="utf-8"))
@@ -281,9 +281,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.before:  # the working tree (imported from here, whatever the venv holds), then REF
         same = ["--quick"] * args.quick + ["--repeat", str(args.repeat)]
-        os.environ["PYTHONPATH"] = str(ROOT)
-        after = measure(args)
-        after["before_after"] = before_and_after(args.before, same, after)
+        with tempfile.TemporaryDirectory() as workdir:
+            code = code_at(args.before, Path(workdir) / "code")
+            os.environ["PYTHONPATH"] = str(ROOT)
+            after = measure(args)
+            after["before_after"] = before_and_after(code, args.before, same, after)
         return write(after, args.output)
     return write(measure(args), args.output)
 
