@@ -1,0 +1,93 @@
+"""scripts/readability.py: each rule fails on a tree with exactly that fault, and --check holds the baseline."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "scripts" / "readability.py"
+CLEAN = 'def small(x):\n    """One job."""\n    return x + 1\n'
+BRANCHY = "def branchy(x):\n" + "".join(f"    if x == {i}:\n        return {i}\n" for i in range(11)) + "    return -1\n"
+LONG = "def long():\n" + "".join(f"    a{i} = {i}\n" for i in range(50)) + "    return 0\n"
+WIDE = "WIDE = " + repr("x" * 100) + "\n"
+FAULTS = {
+    "complexity": BRANCHY,
+    "length": LONG,
+    "width": WIDE,
+    "noqa": "f = lambda: 0  # noqa: E731\n",
+}
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, str(SCRIPT), "--root", str(root), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+def tree(tmp_path: Path, text: str, folder: str = "morocco_migration_2017") -> Path:
+    (tmp_path / folder).mkdir(parents=True)
+    (tmp_path / folder / "module.py").write_text(CLEAN + text, encoding="utf-8")
+    return tmp_path
+
+
+def counts(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
+    line = next(line for line in result.stdout.splitlines() if line.startswith("counts: "))
+    return json.loads(line.removeprefix("counts: "))
+
+
+def test_a_clean_tree_has_no_fault(tmp_path: Path) -> None:
+    result = run(tree(tmp_path, ""))
+    assert result.returncode == 0
+    assert set(counts(result).values()) == {0}
+
+
+@pytest.mark.parametrize("rule", sorted(FAULTS))
+@pytest.mark.parametrize("folder", ["morocco_migration_2017", "docs/_hooks"])
+def test_each_rule_finds_exactly_its_fault(tmp_path: Path, rule: str, folder: str) -> None:
+    root = tree(tmp_path, FAULTS[rule], folder)
+    found = counts(run(root))
+    assert found[rule] == 1
+    assert sum(found.values()) == 1
+    assert f"{Path(folder) / 'module.py'}:" in run(root).stdout
+
+
+def test_a_noqa_with_its_reason_passes(tmp_path: Path) -> None:
+    root = tree(tmp_path, "f = lambda: 0  # noqa: E731 -- a table of one-line rules reads best\n")
+    assert counts(run(root))["noqa"] == 0
+
+
+def test_tests_and_scripts_are_not_measured(tmp_path: Path) -> None:
+    root = tree(tmp_path, "")
+    for folder in ("tests", "scripts"):
+        (root / folder).mkdir()
+        (root / folder / "x.py").write_text(WIDE + BRANCHY, encoding="utf-8")
+    assert set(counts(run(root)).values()) == {0}
+
+
+def test_the_wheel_is_counted_without_its_exports(tmp_path: Path) -> None:
+    root = tree(tmp_path, "")
+    (root / "morocco_migration_2017" / "export").mkdir()
+    (root / "morocco_migration_2017" / "export" / "big.py").write_text("x = 1\n" * 2000, encoding="utf-8")
+    assert counts(run(root))["wheel"] == 0
+    (root / "morocco_migration_2017" / "big.py").write_text("x = 1\n" * 1900, encoding="utf-8")
+    assert counts(run(root))["wheel"] == 1
+
+
+def test_check_fails_only_above_the_baseline(tmp_path: Path) -> None:
+    root = tree(tmp_path, WIDE)
+    baseline = tmp_path / "baseline.json"
+    assert run(root, "--record", "--baseline", str(baseline)).returncode == 0
+    assert json.loads(baseline.read_text(encoding="utf-8"))["width"] == 1
+    assert run(root, "--check", "--baseline", str(baseline)).returncode == 0
+    (root / "morocco_migration_2017" / "more.py").write_text(WIDE, encoding="utf-8")
+    worse = run(root, "--check", "--baseline", str(baseline))
+    assert worse.returncode == 1
+    assert "width: 2 (baseline 1)" in worse.stderr
+
+
+def test_the_tree_is_within_its_baseline() -> None:
+    assert run(ROOT, "--check").returncode == 0
