@@ -79,7 +79,7 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
     # pandera would import hypothesis for data synthesis, which validate never uses (0.2 s of a 1 s run).
     blocked = sys.modules.setdefault("hypothesis", None) is None  # type: ignore[arg-type]
     try:
-        report = validate_package(args.path, args.timeout, args.max_problems, args.rules, parallel=True)
+        report = validate_package(args.path, args.timeout, args.max_problems, args.rules)
     finally:
         if blocked and sys.modules.get("hypothesis", 0) is None:
             del sys.modules["hypothesis"]

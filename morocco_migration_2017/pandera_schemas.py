@@ -1,7 +1,7 @@
-"""pandera schemas for the typed DataFrames that load() returns, derived from the Table Schemas, plus row rules.
+"""pandera schemas for the typed DataFrames of load(), from the Table Schemas, plus row rules.
 
-Written here rather than taken from pandera's own `from_frictionless_schema`, which maps `date` to a string,
-drops enum values and needs frictionless.
+Written here rather than taken from pandera's own `from_frictionless_schema`, which maps `date` to a
+string, drops enum values and needs frictionless.
 
 >>> import morocco_migration_2017 as mm
 >>> mm.schema("statistics").validate(mm.load())
@@ -20,7 +20,7 @@ import pandera.pandas as pa
 from .package import TYPES, Resource, constraints, patterns, read_package
 from .problems import Problem
 
-# Rules relating two fields of one row, which Table Schema cannot state: (table, first, second, strict).
+# Rules on two fields of one row, which Table Schema cannot state: (table, first, second, strict)
 ROW_RULES = (
     ("statistics", "quote_start", "quote_end", True),
     ("statistics", "period_start", "period_end", False),
@@ -31,8 +31,14 @@ _TRANSLATIONS: dict[str, tuple[Any, str]] = {
     "enum": (pa.Check.isin, "must be one of {}"),
     "minimum": (pa.Check.ge, "must be at least {}"),
     "maximum": (pa.Check.le, "must be at most {}"),
-    "minLength": (lambda v, **named: pa.Check.str_length(min_value=v, **named), "must be at least {} characters long"),
-    "maxLength": (lambda v, **named: pa.Check.str_length(max_value=v, **named), "must be at most {} characters long"),
+    "minLength": (
+        lambda v, **named: pa.Check.str_length(min_value=v, **named),
+        "must be at least {} characters long",
+    ),
+    "maxLength": (
+        lambda v, **named: pa.Check.str_length(max_value=v, **named),
+        "must be at most {} characters long",
+    ),
 }
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _BUILT_IN = {
@@ -43,33 +49,43 @@ _BUILT_IN = {
 
 
 def _spelled(pattern: str) -> str:
-    """The same pattern with \\s (and \\S outside a set) spelled out as the characters Python's re means by them
-    (those of str.isspace): pandas then runs it in RE2 at C speed. RE2's \\s has fewer characters, so pandas hands
-    a pattern holding one to Python's re, cell by cell."""
+    """The same pattern with \\s (and \\S outside a set) spelled out as the characters of
+    str.isspace, which Python's re means by them: pandas then runs it in RE2 at C speed. RE2's \\s
+    has fewer characters, so pandas hands a pattern holding one to Python's re, cell by cell."""
 
     def spell(match: re.Match[str]) -> str:
         token = match[0]
         if token.startswith("["):  # a set: each \\s inside it becomes its characters
-            return re.sub(r"\\.", lambda escape: _SPACES if escape[0] == r"\s" else escape[0], token)
+            return re.sub(r"\\.", lambda e: _SPACES if e[0] == r"\s" else e[0], token)
         return {r"\s": f"[{_SPACES}]", r"\S": f"[^{_SPACES}]"}.get(token, token)
 
-    return re.sub(r"\[\^?\]?(?:\\.|[^]\\])*\]|\\.", spell, pattern)  # each set, and each escape outside one
+    sets_and_escapes = r"\[\^?\]?(?:\\.|[^]\\])*\]|\\."  # each set, and each escape outside one
+    return re.sub(sets_and_escapes, spell, pattern)
+
+
+def _pattern_check(pattern: str) -> pa.Check:
+    """A Table Schema pattern as a pandera check: every cell matches the whole pattern."""
+    spelled, error = _spelled(pattern), f"pattern: must match {pattern}"
+    return pa.Check(lambda s: s.str.fullmatch(spelled).astype(bool), name="pattern", error=error)
+
+
+def _constraint_check(field: dict[str, Any], name: str, value: Any) -> pa.Check:
+    """A Table Schema constraint as a pandera check on the typed column, worded by _TRANSLATIONS."""
+    make, words = _TRANSLATIONS[name]
+    dated = field.get("type") == "date" and name in ("minimum", "maximum")
+    typed, error = pd.Timestamp(value) if dated else value, f"{name}: {words.format(value)}"
+    return make(typed, name=name, error=error)
 
 
 def column_for(field: dict[str, Any], after_frictionless: bool = False) -> pa.Column:
-    """One Table Schema field as a pandera Column over its typed values: dtype, required, unique, constraints.
-    The files stage has refused every type and constraint that has no translation. after_frictionless: only what
-    Frictionless has not checked on the same cells (the dtype, and x-pattern), for validate."""
+    """One Table Schema field as a pandera Column over its typed values: dtype, required, unique,
+    constraints. The files stage has refused every type and constraint that has no translation.
+    after_frictionless: only what Frictionless has not checked on the same cells (the dtype, and
+    x-pattern), for validate."""
     rules, enum = {} if after_frictionless else constraints(field), constraints(field).get("enum")
-    checks = [
-        pa.Check(lambda s, p=p: s.str.fullmatch(_spelled(p)).astype(bool), name="pattern", error=f"pattern: must match {p}")
-        for p in (patterns({"x-pattern": field.get("x-pattern")}) if after_frictionless else patterns(field))
-    ]
-    for name, value in rules.items():
-        if name in _TRANSLATIONS:
-            make, words = _TRANSLATIONS[name]
-            typed = pd.Timestamp(value) if field.get("type") == "date" and name in ("minimum", "maximum") else value
-            checks.append(make(typed, name=name, error=f"{name}: {words.format(value)}"))
+    checked = {"x-pattern": field.get("x-pattern")} if after_frictionless else field
+    checks = [_pattern_check(pattern) for pattern in patterns(checked)]
+    checks += [_constraint_check(field, k, v) for k, v in rules.items() if k in _TRANSLATIONS]
     return pa.Column(
         pd.CategoricalDtype(enum) if enum is not None else TYPES[field.get("type", "string")][0],
         checks=checks,
@@ -85,6 +101,9 @@ def rule_name(first: str, second: str, strict: bool) -> str:
     return f"{first} {'<' if strict else '<='} {second}"
 
 
+_RULE_FIELDS = {rule_name(*rule[1:]): rule[2] for rule in ROW_RULES}  # reported at the second
+
+
 def _ordered(first: str, second: str, strict: bool) -> pa.Check:
     def holds(frame: pd.DataFrame) -> pd.Series:  # an empty cell never breaks a row rule
         broken = frame[first] >= frame[second] if strict else frame[first] > frame[second]
@@ -95,11 +114,12 @@ def _ordered(first: str, second: str, strict: bool) -> pa.Check:
 
 
 def schema_for(resource: Resource, after_frictionless: bool = False) -> pa.DataFrameSchema:
-    """The pandera schema of one table's typed frame, derived from its Table Schema, plus its row rules."""
+    """The pandera schema of one table's typed frame, from its Table Schema, plus its row rules."""
+    compound = len(resource.primary_key) > 1 and not after_frictionless
     return pa.DataFrameSchema(
         {field["name"]: column_for(field, after_frictionless) for field in resource.fields},
         checks=[_ordered(*rule[1:]) for rule in ROW_RULES if rule[0] == resource.name],
-        unique=resource.primary_key if len(resource.primary_key) > 1 and not after_frictionless else None,
+        unique=resource.primary_key if compound else None,
         strict=True,
         ordered=True,
         name=resource.name,
@@ -107,27 +127,41 @@ def schema_for(resource: Resource, after_frictionless: bool = False) -> pa.DataF
 
 
 def schema(name: str = "statistics", root: str | Path | None = None) -> pa.DataFrameSchema:
-    """The public pandera schema of a table: validate a frame derived from ours with schema(name).validate(frame)."""
+    """The public pandera schema of a table: check a frame derived from ours with
+    schema(name).validate(frame)."""
     resources = read_package(root).resources
     if name not in resources:
         raise KeyError(f"no table {name!r}; the tables are: {', '.join(resources)}")
     return schema_for(resources[name])
 
 
-def pandera_problems(resource: Resource, frame: pd.DataFrame, after_frictionless: bool = False) -> Iterator[Problem]:
-    """Every failure of the table's pandera schema on its typed frame, located by spreadsheet row, one at a time."""
-    schema = schema_for(resource, after_frictionless)
-    errors_of = {(name, c.name): c.error for name, column in schema.columns.items() for c in column.checks}
-    rules = {rule_name(*r[1:]): r[2] for r in ROW_RULES}  # a row rule is reported at its second field
+def _failure_cases(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """pandera's failure cases on the frame, a row rule's once per row (it fails at both fields)."""
     try:
         schema.validate(frame, lazy=True)
     except pa.errors.SchemaErrors as errors:
         cases = errors.failure_cases
-        cases = cases[~(cases["check"].astype(str).isin(rules) & cases[["check", "index"]].astype(str).duplicated())]
-        for case in cases.itertuples(index=False):
-            check, row = str(case.check), None if pd.isna(case.index) else int(case.index) + 2
-            rule_field, failed = rules.get(check), errors_of.get((case.column, check), _BUILT_IN.get(check, check))
-            message = f"row rule broken: {check}" if rule_field else failed
-            field = rule_field or (None if pd.isna(case.column) else str(case.column))
-            value = None if rule_field or pd.isna(case.failure_case) else case.failure_case
-            yield Problem("pandera", resource.path, message, row=row, field=field, value=value)
+        again = cases[["check", "index"]].astype(str).duplicated()
+        return cases[~(cases["check"].astype(str).isin(_RULE_FIELDS) & again)]
+    return pd.DataFrame()
+
+
+def _problem(case: Any, file: str, errors_of: dict[tuple[str, str], str]) -> Problem:
+    """One failure case as a Problem at its spreadsheet row: a row rule at its second field, any
+    other at its own field, with the value that failed."""
+    check, row = str(case.check), None if pd.isna(case.index) else int(case.index) + 2
+    if check in _RULE_FIELDS:
+        return Problem("pandera", file, f"row rule broken: {check}", row, _RULE_FIELDS[check])
+    message = errors_of.get((case.column, check), _BUILT_IN.get(check, check))
+    field = None if pd.isna(case.column) else str(case.column)
+    value = None if pd.isna(case.failure_case) else case.failure_case
+    return Problem("pandera", file, message, row, field, value)
+
+
+def pandera_problems(resource: Resource, frame: pd.DataFrame, after_frictionless: bool = False) -> Iterator[Problem]:
+    """Every failure of the table's pandera schema on its typed frame, by spreadsheet row."""
+    schema = schema_for(resource, after_frictionless)
+    columns = schema.columns.items()
+    errors_of = {(name, c.name): c.error for name, column in columns for c in column.checks}
+    for case in _failure_cases(schema, frame).itertuples(index=False):
+        yield _problem(case, resource.path, errors_of)

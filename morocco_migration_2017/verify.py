@@ -1,4 +1,4 @@
-"""Is this copy a release? Else every difference from the nearest one, named offline from the files in releases/."""
+"""Is this copy a release? Else every difference from the nearest one, named offline from releases/."""
 
 import csv
 import hashlib
@@ -18,6 +18,7 @@ from .problems import PackageError, printable
 RELEASES = Path(__file__).resolve().parent / "releases"
 SHOWN = 1000  # differences kept, printed and listed in --json; all are counted
 _ABSENT = object()  # a value a JSON file does not have
+_ORDER = " (order of names)"  # the path of a named list's order
 
 
 @dataclass(frozen=True)
@@ -31,10 +32,13 @@ class Difference:
     position: int | None = None  # the character where a text first differs
 
     def line(self) -> str:
-        where = {"row ": self.row, "character ": self.position, "" if str(self.field)[:1] == "$" else "field ": self.field}
-        at = ", ".join([self.file] + [f"{label}{value}" for label, value in where.items() if value is not None])
-        shown = [f"{side} {v!r}" for side, v in (("release", self.release), ("copy", self.copy)) if v is not None]
-        return printable(f"{at}: {self.what}" + f" ({', '.join(shown)})" * bool(shown))
+        """The difference as one printable line: where, what, and the value on each side."""
+        field_label = "" if str(self.field).startswith("$") else "field "
+        where = (("row ", self.row), ("character ", self.position), (field_label, self.field))
+        at = ", ".join([self.file] + [f"{label}{value}" for label, value in where if value is not None])
+        sides = (("release", self.release), ("copy", self.copy))
+        shown = ", ".join(f"{side} {value!r}" for side, value in sides if value is not None)
+        return printable(f"{at}: {self.what}" + (f" ({shown})" if shown else ""))
 
 
 @dataclass
@@ -46,18 +50,27 @@ class Verdict:
     count: int = 0  # every difference, counted
 
     def lines(self, limit: int = SHOWN) -> list[str]:
-        differ = f"matches no release; nearest {self.nearest}, {self.count:,} difference(s)"
-        differ += f" (first {min(limit, len(self.differences)):,} shown):" if self.count > limit else ":"
-        head = printable(f"{self.path}: " + (f"identical to release {self.release}" if self.release else differ))
-        return [head] + [f"  {difference.line()}" for difference in self.differences[:limit]]
+        """The verdict, then the first `limit` differences, one per line."""
+        head = f"identical to release {self.release}"
+        if not self.release:
+            head = f"matches no release; nearest {self.nearest}, {self.count:,} difference(s)"
+            head += f" (first {min(limit, len(self.differences)):,} shown):" if self.count > limit else ":"
+        return [printable(f"{self.path}: {head}")] + [f"  {d.line()}" for d in self.differences[:limit]]
 
 
-def releases() -> dict[str, dict[str, Any]]:  # each release's manifest, with its files as "content"; oldest first
+def releases() -> dict[str, dict[str, Any]]:
+    """Each release's manifest, with its files as "content"; oldest first."""
     found = {}
-    for path in sorted(RELEASES.glob("*.json"), key=lambda p: [int(part) for part in p.stem.split(".")]):
+    for path in sorted(RELEASES.glob("*.json"), key=lambda p: [int(n) for n in p.stem.split(".")]):
         with zipfile.ZipFile(path.with_suffix(".zip")) as z:
-            found[path.stem] = {**json.loads(path.read_text("utf-8")), "content": {n: z.read(n) for n in z.namelist()}}
+            content = {name: z.read(name) for name in z.namelist()}
+        found[path.stem] = {**json.loads(path.read_text("utf-8")), "content": content}
     return found
+
+
+def _what(release: Any, copy: Any, absent: Any = None) -> str:
+    """Removed if the copy lacks it, added if the release lacks it, else changed."""
+    return "removed" if copy is absent else "added" if release is absent else "changed"
 
 
 def _rows(data: bytes, key: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
@@ -69,120 +82,168 @@ def _rows(data: bytes, key: list[str]) -> Iterator[tuple[str, dict[str, str]]]:
         yield ", ".join(row.get(p, f"(line {line})") for p in key), row
 
 
+def _row(name: str, key: str, was: dict[str, str], row: dict[str, str]) -> Iterator[Difference]:
+    """A row's differences from the release's row of its key, field by field."""
+    for column in dict.fromkeys([*was, *row]):
+        a, b = was.get(column), row.get(column)
+        if a != b:
+            yield Difference(name, _what(a, b), key, column, a, b)
+
+
 def _cells(name: str, old: bytes, new: bytes, key: list[str]) -> Iterator[Difference]:
-    """A table's differences by row and field, the copy read one row at a time (the release's rows are held): a row
-    whose key the release has is compared with it; any other row, or a repeat of a key, is added."""
+    """A table's differences by row and field, the copy read one row at a time (the release's rows
+    are held): a row whose key the release has is compared with it; any other row, or a repeat of a
+    key, is added; a release's row the copy lacks is removed."""
     release, seen = dict(_rows(old, key)), set()
     for row_key, row in _rows(new, key):
         was = None if row_key in seen else release.get(row_key)
         if was is not None:
             seen.add(row_key)
-        for column in dict.fromkeys([*(was or ()), *row]):
-            a, b = (was or {}).get(column), row.get(column)
-            if a != b:
-                yield Difference(
-                    name, "removed" if b is None else "added" if a is None else "changed", row_key, column, a, b
-                )
+        yield from _row(name, row_key, was or {}, row)
     for row_key in (k for k in release if k not in seen):
-        yield from (Difference(name, "removed", row_key, column, value) for column, value in release[row_key].items())
+        yield from _row(name, row_key, release[row_key], {})
+
+
+def _steps(value: Any) -> tuple[list[tuple[str, Any]], list[str] | None]:
+    """A JSON value's children, each with its path step. A list whose items all have distinct names
+    (fields, resources) is stepped by name, and its names are returned, so that their order counts."""
+    if isinstance(value, dict):
+        return [(f".{k}", v) for k, v in value.items()], None
+    if not isinstance(value, list):
+        return [], None
+    names = [str(v["name"]) for v in value if isinstance(v, dict) and "name" in v]
+    if 0 < len(set(names)) == len(value):
+        return [(f"[name={n}]", v) for n, v in zip(names, value, strict=True)], names
+    return [(f"[{i}]", v) for i, v in enumerate(value)], None
+
+
+def _flat(value: Any, path: str = "$") -> dict[str, Any]:
+    """A JSON value as {path: value} of its leaves (an empty object or list is a leaf), with each
+    named list's order of names as one more leaf."""
+    steps, names = _steps(value)
+    found = {k: v for step, sub in steps for k, v in _flat(sub, path + step).items()}
+    return found | {path + _ORDER: names} if names else found or {path: value}
 
 
 def _paths(name: str, old: bytes, new: bytes) -> Iterator[Difference]:
-    """A JSON file's differences by path (fields and resources by name), one per value."""
-
-    def flat(value: Any, path: str) -> dict[str, Any]:
-        names = [str(v["name"]) for v in value if isinstance(v, dict) and "name" in v] if isinstance(value, list) else []
-        steps = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
-        named = 0 < len(set(names)) == len(value)  # fields and resources by name, and their order
-        steps = [(f"name={v['name']}", v) for v in value] if named else steps
-        form = "{}.{}" if isinstance(value, dict) else "{}[{}]"
-        found = {k: v for s, sub in steps for k, v in flat(sub, form.format(path, s)).items()}
-        return found | ({f"{path} (order of names)": names} if named else {}) if found or named else {path: value}
-
-    before, after = (flat(parse_json(data, name), "$") for data in (old, new))
+    """A JSON file's differences by path (fields and resources by name), one per value; a name
+    added or removed is named as such, not as a change in the order of names."""
+    before, after = (_flat(parse_json(data, name)) for data in (old, new))
     for where in dict.fromkeys([*before, *after]):
         a, b = before.get(where, _ABSENT), after.get(where, _ABSENT)
-        if where.endswith(" (order of names)") and (_ABSENT in (a, b) or set(a) != set(b)):
-            continue  # a name added or removed is named as such
+        if where.endswith(_ORDER) and (_ABSENT in (a, b) or set(a) != set(b)):
+            continue
         if type(a) is not type(b) or a != b:
-            what = "removed" if b is _ABSENT else "added" if a is _ABSENT else "changed"
-            yield Difference(name, what, None, where, *(None if v is _ABSENT else v for v in (a, b)))
+            values = (None if v is _ABSENT else v for v in (a, b))
+            yield Difference(name, _what(a, b, _ABSENT), None, where, *values)
+
+
+def _first(name: str, old: bytes, new: bytes) -> Difference:
+    """Where a text first differs, by character, with the next 40 characters on each side."""
+    a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")
+    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return Difference(name, "changed", release=a[at : at + 40], copy=b[at : at + 40], position=at)
+
+
+def _changed(name: str, old: bytes, new: bytes, keys: dict[str, list[str]]) -> Iterator[Difference]:
+    """A changed file's differences read as the release reads it (a table by cell, a JSON file by
+    path); if none is named, or it is unreadable from some point on, where its text first differs."""
+    if name in keys:
+        found = _cells(name, old, new, keys[name])
+    elif name.endswith(".json"):
+        found = _paths(name, old, new)
+    else:
+        found = iter(())
+    named = False
+    try:
+        for difference in found:
+            named = True
+            yield difference
+    except (PackageError, UnicodeDecodeError, csv.Error):
+        named = False
+    if not named:
+        yield _first(name, old, new)
 
 
 def compare(release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, list[str]]) -> Iterator[Difference]:
-    """Every difference between a release's files and a copy's, one at a time: a file, a table's cell, a JSON path,
-    else the position where a text first differs."""
+    """Every difference between a release's files and a copy's, one at a time: a file, a table's
+    cell, a JSON path, else the position where a text first differs."""
     for name in [*release, *(name for name in sorted(copy) if name not in release)]:
         old, new = release.get(name), copy.get(name)
-        if old is None or new is None or old == new:
-            yield from [Difference(name, "added" if old is None else "removed")] * (old != new)
-            continue
-        named = False
-        try:  # read as the release reads its files
-            found = (
-                _cells(name, old, new, keys[name])
-                if name in keys
-                else _paths(name, old, new)
-                if name.endswith(".json")
-                else ()
-            )
-            for difference in found:
-                named = True
-                yield difference
-        except (PackageError, UnicodeDecodeError, csv.Error):
-            named = False  # unreadable from here on: name where the text first differs
-        if not named:
-            a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")
-            at = len(os.path.commonprefix([a, b]))  # noqa: RUF071 (characters, not path parts)
-            yield Difference(name, "changed", release=a[at : at + 40], copy=b[at : at + 40], position=at)
+        if old is None or new is None:
+            yield Difference(name, _what(old, new))
+        elif old != new:
+            yield from _changed(name, old, new, keys)
 
 
 def _added(root: Path, named: set[str]) -> list[str]:
-    """Files in the package's own folders (data/, schemas/) that its descriptor does not name: what a copy added.
-    Links are listed, never followed; at most SHOWN + 1 are looked for."""
+    """Files in the package's own folders (data/, schemas/) that its descriptor does not name: what
+    a copy added. Links are listed, never followed; at most SHOWN + 1 are looked for."""
     found: list[str] = []
     for top in ("data", "schemas"):
         for folder, subfolders, names in os.walk(root / top):
             links = [d for d in subfolders if os.path.islink(os.path.join(folder, d))]
-            for name in sorted(names + links):
-                relpath = Path(folder, name).relative_to(root).as_posix()
-                found += [relpath] * (relpath not in named)
+            relpaths = (Path(folder, n).relative_to(root).as_posix() for n in sorted(names + links))
+            found.extend(relpath for relpath in relpaths if relpath not in named)
             if len(found) > SHOWN:
                 return found
     return found
 
 
-def verify(path: str | Path | None = None, raw: dict[str, bytes] | None = None, files_only: bool = False) -> Verdict:
-    """Is the package at path (its folder or datapackage.json; this package by default), or one table's CSV, a release?
-    raw: the files as already read (validate's Package.raw), so that none is read twice. files_only: name only the
-    files that differ, at a cost that does not grow with their rows (validate's one line)."""
-    known, target, only = releases(), Path(path or "."), None
-    if path is None or not target.is_file() or target.name == DESCRIPTOR:
-        pkg = Package(root := resolve_root(path), raw=raw or {})  # a file the copy names but lacks is a removed file
-        names, label = package_files(pkg.descriptor) + [n for r in known.values() for n in r["files"]], str(root)
-        limit = {n: MAX_JSON_BYTES if n.endswith(".json") else MAX_FILE_BYTES for n in names}  # as validate reads them
-        copy = {n: pkg.read(n, limit[n]) for n in dict.fromkeys(names) if n in pkg.raw or os.path.lexists(root / n)}
-    else:  # one table's CSV, known by its header, else by its file name
-        data = read_file(target.parent.resolve(), target.name)  # a link that leaves its folder is refused
-        tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]
-        only = next((t for t, old in tables if old.startswith(data.split(b"\n", 1)[0] + b"\n")), None)
-        only = only or next((t for t, _ in tables if Path(t).stem == target.stem), None)
-        if only is None:
-            raise PackageError(f"{target.name}: neither its header nor its name is that of a table of any release")
-        label, copy = f"{target} (as {only})", {only: data}
-    mine = {n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for n, d in copy.items()}  # its manifest
+Copy = tuple[str, str | None, dict[str, bytes], list[str]]  # label, its one table, files, added
+
+
+def _package(path: str | Path | None, raw: dict[str, bytes] | None, known: dict) -> Copy:
+    """A package's files as validate reads them: those its descriptor or any release names, if the
+    copy has them (a file it names but lacks is a removed file), and the files it added."""
+    pkg = Package(root := resolve_root(path), raw=raw or {})
+    names = package_files(pkg.descriptor) + [n for r in known.values() for n in r["files"]]
+    limit = {n: MAX_JSON_BYTES if n.endswith(".json") else MAX_FILE_BYTES for n in names}
+    files = [n for n in dict.fromkeys(names) if n in pkg.raw or os.path.lexists(root / n)]
+    copy = {n: pkg.read(n, limit[n]) for n in files}
+    return str(root), None, copy, _added(root, set(copy))
+
+
+def _table(target: Path, known: dict) -> Copy:
+    """One table's CSV, known by its header (newest release first), else by its file name."""
+    data = read_file(target.parent.resolve(), target.name)  # a link that leaves its folder is refused
+    tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]
+    header = data.split(b"\n", 1)[0] + b"\n"
+    only = next((t for t, old in tables if old.startswith(header)), None)
+    only = only or next((t for t, _ in tables if Path(t).stem == target.stem), None)
+    if only is None:
+        raise PackageError(f"{target.name}: neither its header nor its name is that of a table of any release")
+    return f"{target} (as {only})", only, {only: data}, []
+
+
+def _nearest(mine: dict[str, dict], known: dict, only: str | None) -> tuple[str, dict, int]:
+    """The release with the fewest files unlike the copy's manifest (the newest of equals), its
+    manifest (of the one table only, if only) and how many files differ."""
     files = {v: {n: e for n, e in r["files"].items() if only in (None, n)} for v, r in known.items()}
     distance = {v: sum(mine.get(n) != f.get(n) for n in mine.keys() | f.keys()) for v, f in files.items() if f}
     nearest = min(reversed(list(distance)), key=distance.__getitem__)
-    release = {n: known[nearest]["content"][n] for n in files[nearest]}
-    added = _added(root, set(copy)) if only is None else []
-    if files_only:
-        what = {(False, True): "removed", (True, False): "added", (True, True): "changed"}
-        found = [Difference(n, what[n in mine, n in files[nearest]]) for n in sorted(mine.keys() | files[nearest].keys())]
-        found = [d for d in found if mine.get(d.file) != files[nearest].get(d.file)]
+    return nearest, files[nearest], distance[nearest]
+
+
+def verify(path: str | Path | None = None, raw: dict[str, bytes] | None = None, files_only: bool = False) -> Verdict:
+    """Is the package at path (its folder or datapackage.json; this package by default), or one
+    table's CSV, a release? raw: the files as already read (validate's Package.raw), so that none is
+    read twice. files_only: name only the files that differ, at a cost that does not grow with their
+    rows (validate's one line)."""
+    known, target = releases(), Path(path or ".")
+    if path is None or not target.is_file() or target.name == DESCRIPTOR:
+        label, only, copy, added = _package(path, raw, known)
     else:
-        found = compare(release, copy, known[nearest]["tables"]) if distance[nearest] else []
-    found = chain(found, (Difference(name, "added") for name in added if name not in files[nearest]))
+        label, only, copy, added = _table(target, known)
+    mine = {n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for n, d in copy.items()}
+    nearest, theirs, distance = _nearest(mine, known, only)
+    if files_only:
+        names = sorted(mine.keys() | theirs.keys())
+        found = [Difference(n, _what(theirs.get(n), mine.get(n))) for n in names if mine.get(n) != theirs.get(n)]
+    else:
+        release = {n: known[nearest]["content"][n] for n in theirs}
+        found = compare(release, copy, known[nearest]["tables"]) if distance else []
+    found = chain(found, (Difference(name, "added") for name in added if name not in theirs))
     shown = list(islice(found, SHOWN))  # the rest are counted, never held
     count = len(shown) + sum(1 for _ in found)
     return Verdict(label, None if count else nearest, nearest, shown, count)
