@@ -90,9 +90,11 @@ def _spans(texts: dict[str, str], frame: pd.DataFrame, field: str, table: str, b
         found = texts[source.iat[k]].find(wanted[k], max(0, start[k] - NEAR), end[k] + NEAR)
         return f"occurs at {found}" if found >= 0 else f"is not in the snapshot near {name}_start"
 
-    wrong = (actual != None) & (actual != wanted)  # noqa: E711
+    # `!= None` compares each cell of the object array; `is not None` would test the array
+    wrong = (actual != None) & (actual != wanted)  # noqa: E711 -- elementwise, see above
     say = f"snapshot[{name}_start:{name}_end] is {{!r}}, not the {field}; the {field} {{}}"
-    missing = each(actual == None, "source_id", "the source has no snapshot to quote from")  # noqa: E711
+    no_snapshot = actual == None  # noqa: E711 -- elementwise, as above
+    missing = each(no_snapshot, "source_id", "the source has no snapshot to quote from")
     return actual == wanted, window, chain(missing, each(wrong, field, say, actual, near))
 
 
@@ -180,7 +182,10 @@ def figures_follow_their_words(ctx: Package) -> Findings:
     row, role, source = _position(mentions["statistic_id"], stats["statistic_id"]), _col(mentions, "role"), None
     parsed, value = _per_value(parse_mention, mentions["mention_text"]), np.append(_col(stats, "value"), None)[row]
     wrong, say = np.isin(role, VALUE_ROLES) & (row >= 0) & (parsed != value), "{}, but statistic {!r} has value {}"
-    reads = lambda k: "does not read as a value (an ordinal never does)" if parsed[k] is None else f"reads as {parsed[k]}"  # noqa: E731
+
+    def reads(k: int) -> str:
+        return "does not read as a value (an ordinal never does)" if parsed[k] is None else f"reads as {parsed[k]}"
+
     yield from _each("mentions", mentions, wrong, "mention_text", say, reads, mentions["statistic_id"], value)
     (start, end), source = (mentions[f"mention_{e}"].to_numpy() for e in ("start", "end")), mentions["source_id"]
     quote_start, quote_end = (np.append(stats[f"quote_{e}"].to_numpy(), 0)[row] for e in ("start", "end"))
@@ -196,7 +201,10 @@ def figures_follow_their_words(ctx: Package) -> Findings:
     wrong = rule != _col(stats, "value_bound")[has]
     say = "the words before the number end in {!r}, which no rule reads yet: decide it in wording.py"
     yield from each(wrong & pd.isna(rule), "value_bound", say, words, at=has)
-    shown = lambda k: "no qualifier" if rule[k] == "point" else words[k]  # noqa: E731
+
+    def shown(k: int) -> str:
+        return "no qualifier" if rule[k] == "point" else words[k]
+
     say = "the words before the number ({}) make it {}"
     yield from each(wrong & pd.notna(rule), "value_bound", say, shown, rule, at=has)
     own = dict(zip(*(_col(ctx.tables["indicators"], c) for c in ("indicator_id", "unit_words")), strict=True))
@@ -235,7 +243,10 @@ def periods_follow_the_words(ctx: Package) -> Findings:
     yield from each(worded & ~whole, "period_text", say, phrases, value=said)
     worded &= whole
     yield from each(worded & (_col(stats, "period_type") != kind), "period_type", "period_text {!r} makes it {}", said, kind)
-    begin_text = lambda k: "empty" if pd.isna(begin[k]) else begin[k].date()  # noqa: E731
+
+    def begin_text(k: int) -> object:
+        return "empty" if pd.isna(begin[k]) else begin[k].date()
+
     early = stats["period_start"].fillna(pd.Timestamp(0)).to_numpy() != begin.fillna(pd.Timestamp(0)).to_numpy()
     yield from each(worded & early, "period_start", "period_text {!r} makes it {}", said, begin_text)
     end = pd.to_datetime(np.where(kind == "unspecified", None, claim))
@@ -292,7 +303,11 @@ def inferred_fields_hold(ctx: Package) -> Findings:
     start, end = stats["quote_start"].to_numpy(), stats["quote_end"].to_numpy()
     at = np.minimum(start, 400)
     window = _slices(ctx.snapshot_of(), stats["source_id"], start - at, end + 400)
-    names = lambda w, a, b, area: re.search(rf"(?<!\w){re.escape(area)}(?!\w)", _sentence(w, a, b)) is not None  # noqa: E731
+
+    def names(w: str, a: int, b: int, area: str) -> bool:
+        """Whether the sentence around the figure names the area as a whole word."""
+        return re.search(rf"(?<!\w){re.escape(area)}(?!\w)", _sentence(w, a, b)) is not None
+
     named = _per_value(names, window, at, at + end - start, stats["area"], missing=False)
     for table, frame in (("statistics", stats), ("statements", statements)):
         unknown = _per_value(lambda v, f=frame: next((n for n in v.split() if n not in f), None), frame["inferred_fields"])
