@@ -9,8 +9,8 @@ Four rules, on every Python file under morocco_migration_2017/ and docs/_hooks/:
 - width: no line over 100 characters;
 - noqa: no `# noqa` without a reason after its codes.
 
-and one on the wheel: without export/, at most 1,889 lines (`wc -l`); each line over is a fault. An import cycle is lint-imports's
-to find (pyproject.toml), not this script's.
+and one on the wheel: without export/, at most 1,889 lines (`wc -l`); each line over is a fault.
+An import cycle is lint-imports's to find (pyproject.toml), not this script's.
 
 Without --check it prints every fault and the counts. With --check it exits 1 when the counts of any rule
 are above those recorded in scripts/readability-baseline.json: the bar may only rise. A fault removed
