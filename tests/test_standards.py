@@ -4,6 +4,7 @@ people open the package with, each run on the package exactly as shipped (a scra
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import shutil
 import socket
@@ -248,9 +249,11 @@ def test_read_back_values_agree_across_tools(frictionless_db: Path) -> None:
 def test_the_snippets_on_the_use_it_with_page_run(shipped: Path) -> None:
     """Each Python snippet of docs/use-it-with.md runs against the shipped package (R and Excel cannot here)."""
     page = (ROOT / "docs" / "use-it-with.md").read_text(encoding="utf-8")
-    blocks = page.split("```python\n")[1:]
-    assert len(blocks) >= 4
-    for block in blocks:
+    chunks = page.split("```python\n")
+    assert len(chunks) >= 5
+    for before, block in itertools.pairwise(chunks):
+        if "*Run by `tests/" in before.rsplit("```", 1)[-1]:  # another client's environment runs it
+            continue
         code = block.split("```", 1)[0]
         result = subprocess.run([sys.executable, "-c", code], cwd=shipped, capture_output=True, text=True, timeout=120)
         assert result.returncode == 0, code + result.stderr
