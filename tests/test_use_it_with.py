@@ -273,3 +273,29 @@ def test_the_broken_copy_differs_by_one_row(tmp_path: Path) -> None:
     shipped_rows = (ROOT / "data" / "statistics.csv").read_text(encoding="utf-8").splitlines()
     broken_rows = (package / "data" / "statistics.csv").read_text(encoding="utf-8").splitlines()
     assert [a == b for a, b in zip(shipped_rows, broken_rows, strict=True)].count(False) == 1
+
+
+@pytest.mark.slow
+def test_cffconvert_writes_a_fixed_key_and_no_version(tmp_path: Path) -> None:
+    """The fault as the page names it, on this package's CITATION.cff."""
+    cffconvert = client_venv("cffconvert==2.0.0") / "cffconvert"
+    command = [str(cffconvert), "-f", "bibtex", "-i", str(ROOT / "CITATION.cff")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("@misc{YourReferenceHere,")
+    assert "version" not in result.stdout
+
+
+def test_the_pages_bibtex_has_the_packages_key_and_version(tmp_path: Path) -> None:
+    shipped = copy_package(tmp_path / "p")
+    citation = shipped / "CITATION.cff"
+    shutil.copy(ROOT / "CITATION.cff", citation)
+    result = run_block(block_with("citeAs"), shipped)
+    assert result.returncode == 0, result.stderr
+    bibtex = (shipped / "morocco.bib").read_text(encoding="utf-8")
+    version = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    assert bibtex.startswith(f"@misc{{morocco-migration-2017-{version},")
+    assert f"version = {{{version}}}" in bibtex
+    citation.write_text(citation.read_text(encoding="utf-8").replace(version, "9.9.9"), encoding="utf-8")
+    assert run_block(block_with("citeAs"), shipped).returncode == 0
+    assert "version = {9.9.9}" in (shipped / "morocco.bib").read_text(encoding="utf-8")
