@@ -57,8 +57,8 @@ def test_xlsx_round_trips_with_typed_cells(exported: Path) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(exported / "morocco-migration-2017.xlsx")
-    assert book.sheetnames == ["About", *TABLES]
-    about = [row for row in book["About"].iter_rows(values_only=True)]
+    assert book.sheetnames == ["Read me", *TABLES]
+    about = [row for row in book["Read me"].iter_rows(values_only=True)]
     assert about[0][1] == json.loads((mm.default_root() / "datapackage.json").read_text())["title"]
     assert any(row[0] == "How to cite" and "original article" in row[1] for row in about)
     assert ("statistics", "value", "integer") in {row[:3] for row in about}
@@ -69,6 +69,41 @@ def test_xlsx_round_trips_with_typed_cells(exported: Path) -> None:
             dict(zip(rows[0], (v.date() if isinstance(v, dt.datetime) else v for v in row), strict=True)) for row in rows[1:]
         ]
         assert read == expected(name), name
+
+
+def test_xlsx_sheets_are_ready_to_filter_and_hold_their_enums(exported: Path) -> None:
+    from openpyxl import load_workbook
+
+    book = load_workbook(exported / "morocco-migration-2017.xlsx")
+    for name in TABLES:
+        sheet = book[name]
+        assert sheet.freeze_panes == "A2", name
+        assert sheet.auto_filter.ref == sheet.dimensions, name
+        header = [cell.value for cell in sheet[1]]
+        schema = json.loads((mm.default_root() / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        enums = {f["name"]: f["constraints"]["enum"] for f in schema["fields"] if "enum" in f.get("constraints", {})}
+        lists = {}
+        for rule in sheet.data_validations.dataValidation:
+            column = header[next(iter(rule.sqref.ranges)).min_col - 1]
+            lists[column] = rule.formula1.strip('"').split(",")
+            assert rule.type == "list" and rule.showErrorMessage, (name, column)
+            (cells,) = rule.sqref.ranges  # the whole column below the header
+            assert (cells.min_col, cells.min_row, cells.max_row) == (cells.max_col, 2, 1048576), (name, column)
+        assert lists == {k: [str(v) for v in values] for k, values in enums.items()}, name
+        for number, title in enumerate(header, 1):
+            width = sheet.column_dimensions[sheet.cell(1, number).column_letter].width
+            assert width >= min(len(title) + 2, 60), (name, title)
+
+
+def test_xlsx_read_me_quotes_each_figure(exported: Path) -> None:
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(exported / "morocco-migration-2017.xlsx")["Read me"].iter_rows(values_only=True))
+    start = rows.index(("Figure", "Quote (the article's own words)", None, None)) + 1
+    quotes = {row[0]: row[1] for row in rows[start:]}
+    assert quotes == {r["statistic_id"]: r["quote"] for r in expected("statistics")}
+    for row in rows[:6]:
+        assert row[0] in {"Dataset", "Description", "Version", "Id", "Licence", "How to cite"}
 
 
 def test_parquet_round_trips_with_types_and_descriptions(exported: Path) -> None:

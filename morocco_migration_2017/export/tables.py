@@ -15,41 +15,96 @@ from .common import NAME, atomic, citation, pinned_zip, records
 
 
 def to_xlsx(package: Package, out: Path, site_url: str | None = None) -> list[Path]:
+    """A "Read me" sheet, then a sheet per table: header frozen and filtered, enums as drop-downs."""
     from openpyxl import Workbook
 
     book = Workbook()
-    about = book.active
-    about.title = "About"
-    about.append(["Dataset", package.descriptor["title"]])
-    for key in ("description", "version", "id"):
-        about.append([key.capitalize(), package.descriptor[key]])
-    about.append(["Licence", f"{package.descriptor['licenses'][0]['name']}: {package.descriptor['licenses'][0]['title']}"])
-    about.append(["How to cite", citation(package)])
-    about.append([])
-    about.append(["Sheet", "Field", "Type", "Description"])
+    _read_me(package, book.active)
     for name, resource in package.resources.items():
-        for field in resource.fields:
-            about.append([name, field["name"], field.get("type", "string"), field.get("description", "")])
-    for name, resource in package.resources.items():
-        sheet = book.create_sheet(name)
-        sheet.append(resource.field_names)
-        for record in records(package, name):
-            sheet.append([_xlsx_value(record[f["name"]], f) for f in resource.fields])
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text is text, never a formula, whatever it starts with
-                elif isinstance(cell.value, dt.datetime):
-                    cell.number_format = "yyyy-mm-dd"
+        _table_sheet(book.create_sheet(name), resource, records(package, name))
     book.properties.created = book.properties.modified = package.created
     buffer = io.BytesIO()
     book.save(buffer)
     with zipfile.ZipFile(buffer) as saved:
         entries = [(info.filename, saved.read(info)) for info in saved.infolist()]
-    # openpyxl stamps the save time as "modified"; pin it to the package's date like every other timestamp.
-    stamp = package.created.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    entries = [(n, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, d)) for n, d in entries]
+    # openpyxl stamps the save time as "modified"; pin it to the package's date like every timestamp.
+    stamp = rb"\g<1>" + package.created.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    entries = [(n, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", stamp, d)) for n, d in entries]
     return [atomic(out / f"{NAME}.xlsx", pinned_zip(entries, package.created))]
+
+
+def _read_me(package: Package, sheet: Any) -> None:
+    """Title, version, licence, citation, each field's type and description, each figure's quote."""
+    sheet.title = "Read me"
+    descriptor, licence = package.descriptor, package.descriptor["licenses"][0]
+    sheet.append(["Dataset", descriptor["title"]])
+    for key in ("description", "version", "id"):
+        sheet.append([key.capitalize(), descriptor[key]])
+    sheet.append(["Licence", f"{licence['name']}: {licence['title']}"])
+    sheet.append(["How to cite", citation(package)])
+    sheet.append([])
+    sheet.append(["Sheet", "Field", "Type", "Description"])
+    for name, resource in package.resources.items():
+        for field in resource.fields:
+            kind, description = field.get("type", "string"), field.get("description", "")
+            sheet.append([name, field["name"], kind, description])
+    sheet.append([])
+    sheet.append(["Figure", "Quote (the article's own words)"])
+    for record in records(package, "statistics"):
+        sheet.append([record["statistic_id"], record["quote"]])
+    _as_text(sheet)
+    _fit_widths(sheet)
+
+
+def _table_sheet(sheet: Any, resource: Any, rows: list[dict[str, Any]]) -> None:
+    sheet.append(resource.field_names)
+    for record in rows:
+        sheet.append([_xlsx_value(record[f["name"]], f) for f in resource.fields])
+    _as_text(sheet)
+    sheet.freeze_panes = "A2"  # the header stays in view
+    sheet.auto_filter.ref = sheet.dimensions
+    _enum_lists(sheet, resource.fields)
+    _fit_widths(sheet)
+
+
+def _as_text(sheet: Any) -> None:
+    """Text is text, never a formula, whatever it starts with; dates show as dates."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            elif isinstance(cell.value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd"
+
+
+def _enum_lists(sheet: Any, fields: list[dict[str, Any]]) -> None:
+    """Each column with an enum accepts only its values, as a drop-down list. A list Excel cannot
+    hold (over 255 characters, or a value with a comma or a quote: a fork's) gets none."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    for number, field in enumerate(fields, 1):
+        allowed = constraints(field).get("enum")
+        if not allowed:
+            continue
+        listed = ",".join(str(value) for value in allowed)
+        if len(listed) > 255 or '"' in listed or any("," in str(value) for value in allowed):
+            continue
+        rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+        rule.showErrorMessage = True
+        rule.error = f"{field['name']} takes one of: {listed}"
+        column = get_column_letter(number)
+        rule.add(f"{column}2:{column}1048576")
+        sheet.add_data_validation(rule)
+
+
+def _fit_widths(sheet: Any) -> None:
+    """Each column as wide as its longest cell (header included), between 8 and 60 characters."""
+    from openpyxl.utils import get_column_letter
+
+    for number, column in enumerate(sheet.iter_cols(values_only=True), 1):
+        longest = max((len(str(value)) for value in column if value is not None), default=0)
+        sheet.column_dimensions[get_column_letter(number)].width = min(max(longest + 2, 8), 60)
 
 
 def _xlsx_value(value: Any, field: dict[str, Any]) -> Any:
