@@ -18,7 +18,9 @@ from typing import Any
 from .package import Package, default_root
 from .problems import DataPackageError, PackageError
 from .validation import open_package
-from .verify import verify  # the function, not its module: imported eagerly so that the name stays the function
+from .verify import (
+    verify,
+)  # the function, not its module: imported eagerly so that the name stays the function
 
 
 def table_names(root: str | Path | None = None) -> list[str]:
@@ -31,7 +33,9 @@ def load_all(root: str | Path | None = None, *, validate: bool = False) -> dict[
     return open_package(root, validate=validate).tables
 
 
-def load(name: str = "statistics", root: str | Path | None = None, *, validate: bool = False) -> Any:
+def load(
+    name: str = "statistics", root: str | Path | None = None, *, validate: bool = False
+) -> Any:
     """One table, typed from its Table Schema."""
     tables = load_all(root, validate=validate)
     if name not in tables:
@@ -44,20 +48,36 @@ def load_flat(root: str | Path | None = None, *, validate: bool = False) -> Any:
     tables = load_all(root, validate=validate)
     names = {"inferred_fields": "statement_inferred_fields", "notes": "statement_notes"}
     flat = tables["statistics"].merge(
-        tables["statements"].rename(columns=names), on="statement_id", how="left", validate="many_to_one"
+        tables["statements"].rename(columns=names),
+        on="statement_id",
+        how="left",
+        validate="many_to_one",
     )
     return flat.merge(tables["indicators"], on="indicator_id", how="left", validate="many_to_one")
 
 
 def __getattr__(name: str) -> Any:
-    if name == "__version__":  # the version lives in datapackage.json (hatchling reads it from there too)
+    if (
+        name == "__version__"
+    ):  # the version lives in datapackage.json (hatchling reads it from there too)
         return str(Package(default_root()).descriptor["version"])
     if name in ("schema", "export"):  # pandera, and the [export] extra, only when asked
         from importlib import import_module
 
-        return getattr(import_module(f".{'pandera_schemas' if name == 'schema' else name}", __name__), name)
+        return getattr(
+            import_module(f".{'pandera_schemas' if name == 'schema' else name}", __name__), name
+        )
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = ["DataPackageError", "PackageError", "__version__", "default_root", "export", "load", "load_all", "load_flat"]
+__all__ = [
+    "DataPackageError",
+    "PackageError",
+    "__version__",
+    "default_root",
+    "export",
+    "load",
+    "load_all",
+    "load_flat",
+]
 __all__ += ["open_package", "schema", "table_names", "verify"]

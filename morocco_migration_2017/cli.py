@@ -32,7 +32,9 @@ def _positive(kind: type) -> Any:
     return read
 
 
-class _Version(argparse.Action):  # the version is read from datapackage.json only when asked (no file is read twice)
+class _Version(
+    argparse.Action
+):  # the version is read from datapackage.json only when asked (no file is read twice)
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
         from . import __version__
 
@@ -49,12 +51,19 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("validate", help="run every check; one line per problem")
-    check.description = "Check the files by the release's rules, then Frictionless, pandera and provenance."
+    check.description = (
+        "Check the files by the release's rules, then Frictionless, pandera and provenance."
+    )
     check.add_argument("path", **PATH)
     check.add_argument("--json", action="store_true", help="print a machine-readable report")
     budget = "seconds a stage may take (%(default)g)"
     check.add_argument("--timeout", type=_positive(float), default=STAGE_SECONDS, help=budget)
-    check.add_argument("--max-problems", type=_positive(int), default=MAX_PROBLEMS, help="problems to list (%(default)s)")
+    check.add_argument(
+        "--max-problems",
+        type=_positive(int),
+        default=MAX_PROBLEMS,
+        help="problems to list (%(default)s)",
+    )
     rules = "whose rules judge: the release's, or a fork's"
     check.add_argument("--rules", choices=("release", "copy"), default="release", help=rules)
     check = commands.add_parser("verify", help="is this copy a release? name every difference")
@@ -62,10 +71,18 @@ def _parser() -> argparse.ArgumentParser:
     check.epilog = "Exit status: 0 identical to a release (named), 1 matches none, 2 usage error or unreadable copy."
     check.add_argument("path", nargs="?", help=f"{PATH['help']}, or a CSV of one of its tables")
     check.add_argument("--json", action="store_true", help="print a machine-readable report")
-    commands.add_parser("show", help="print the statistics as a readable table").add_argument("path", **PATH)
-    export = commands.add_parser("export", help="write the package as xlsx, Parquet, SQLite, JSON or a zip")
-    export.add_argument("--format", choices=FORMATS, required=True, action="append", help="repeat for several")
-    export.add_argument("--out", default="dist/exports", help="folder to write into (default dist/exports)")
+    commands.add_parser("show", help="print the statistics as a readable table").add_argument(
+        "path", **PATH
+    )
+    export = commands.add_parser(
+        "export", help="write the package as xlsx, Parquet, SQLite, JSON or a zip"
+    )
+    export.add_argument(
+        "--format", choices=FORMATS, required=True, action="append", help="repeat for several"
+    )
+    export.add_argument(
+        "--out", default="dist/exports", help="folder to write into (default dist/exports)"
+    )
     address = "the site's address: annotation ids are absolute under it (default: $SITE_URL)"
     site = os.environ.get("SITE_URL") or None
     export.add_argument("--base-url", metavar="URL", default=site, help=address)
@@ -84,8 +101,12 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
         if blocked and sys.modules.get("hypothesis", 0) is None:
             del sys.modules["hypothesis"]
     if args.json:
-        return int(not report.valid), json.dumps(report.as_dict(), indent=2, ensure_ascii=True).splitlines()
-    lines = [problem.line() for problem in report.problems] + [printable(f"skipped: {note}") for note in report.skipped]
+        return int(not report.valid), json.dumps(
+            report.as_dict(), indent=2, ensure_ascii=True
+        ).splitlines()
+    lines = [problem.line() for problem in report.problems] + [
+        printable(f"skipped: {note}") for note in report.skipped
+    ]
     counts = ", ".join(f"{count} {name}" for name, count in report.row_counts.items())
     pins = "; ".join(f"{path} {pin}" for path, pin in report.snapshots.items())
     return int(not report.valid), lines + (
@@ -111,10 +132,14 @@ def _release_line(path: str | None, raw: dict[str, bytes]) -> str:
 def _verify(args: argparse.Namespace) -> tuple[int, list[str]]:
     verdict = verify(args.path)
     if args.json:
-        report = {k: v for k, v in asdict(verdict).items() if k != "count"} | {"identical": verdict.release is not None}
+        report = {k: v for k, v in asdict(verdict).items() if k != "count"} | {
+            "identical": verdict.release is not None
+        }
         report |= {"difference_count": verdict.count, "differences": report["differences"][:SHOWN]}
         report["truncated"] = verdict.count > len(report["differences"])
-        return int(not verdict.release), json.dumps(report, indent=2, ensure_ascii=True, default=str).splitlines()
+        return int(not verdict.release), json.dumps(
+            report, indent=2, ensure_ascii=True, default=str
+        ).splitlines()
     return int(not verdict.release), verdict.lines()
 
 
@@ -124,12 +149,21 @@ def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
 
     lines = []
     for _, row in load_flat(args.path).iterrows():
-        inferred = " ".join(str(row[c]) for c in ("statement_inferred_fields", "inferred_fields") if isinstance(row[c], str))
+        inferred = " ".join(
+            str(row[c])
+            for c in ("statement_inferred_fields", "inferred_fields")
+            if isinstance(row[c], str)
+        )
         lines += [
             row["statistic_id"],
             f"  {format_value(row['value'], row['value_bound'], row['unit'])} | {format_period(row)} | {row['area']}",
             f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]} (inferred: {inferred})",
-            textwrap.fill(f"\u201c{row['quote']}\u201d", width=100, initial_indent="  ", subsequent_indent="   "),
+            textwrap.fill(
+                f"\u201c{row['quote']}\u201d",
+                width=100,
+                initial_indent="  ",
+                subsequent_indent="   ",
+            ),
         ]
     return 0, "\n".join(lines).splitlines()
 
@@ -160,21 +194,31 @@ def _say(text: str, stream: Any) -> bool:
         stream.buffer.flush()
         return True
     except (AttributeError, ValueError, OSError):
-        with contextlib.suppress(AttributeError, ValueError, OSError):  # nor may the interpreter's last flush fail
+        with contextlib.suppress(
+            AttributeError, ValueError, OSError
+        ):  # nor may the interpreter's last flush fail
             os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
         return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(errors="backslashreplace")  # an ASCII terminal gets escapes, not a crash
+        sys.stdout.reconfigure(
+            errors="backslashreplace"
+        )  # an ASCII terminal gets escapes, not a crash
     try:  # anything but a PackageError is a bug, and shows its traceback
         args = _parser().parse_args(argv)
-        code, lines = {"validate": _validate, "verify": _verify, "show": _show, "export": _export}[args.command](args)
+        code, lines = {"validate": _validate, "verify": _verify, "show": _show, "export": _export}[
+            args.command
+        ](args)
         written = _say("".join(f"{printable(line)}\n" for line in lines), sys.stdout)
         error = None if written else "the report could not be written"
     except PackageError as err:
-        error = str(err) if len(str(err)) <= SHOWN_CHARACTERS else str(err)[: SHOWN_CHARACTERS - 1] + "…"
+        error = (
+            str(err)
+            if len(str(err)) <= SHOWN_CHARACTERS
+            else str(err)[: SHOWN_CHARACTERS - 1] + "…"
+        )
     if error:
         _say(printable(f"morocco-migration-2017: error: {error}") + "\n", sys.stderr)
         return 2

@@ -158,7 +158,9 @@ def _problem(case: Any, file: str, errors_of: dict[tuple[str, str], str]) -> Pro
     return Problem("pandera", file, message, row, field, value)
 
 
-def pandera_problems(resource: Resource, frame: pd.DataFrame, after_frictionless: bool = False) -> Iterator[Problem]:
+def pandera_problems(
+    resource: Resource, frame: pd.DataFrame, after_frictionless: bool = False
+) -> Iterator[Problem]:
     """Every failure of the table's pandera schema on its typed frame, by spreadsheet row."""
     schema = schema_for(resource, after_frictionless)
     columns = schema.columns.items()

@@ -13,9 +13,14 @@ SHOWN_CHARACTERS = 1000  # of a message, field or value: a cell may hold megabyt
 
 def printable(text: str) -> str:
     """Text as one line of printable characters: anything that could move the cursor or hide is escaped."""
-    if text.isascii() and text.isprintable():  # the common case, without a Unicode lookup per character
+    if (
+        text.isascii() and text.isprintable()
+    ):  # the common case, without a Unicode lookup per character
         return text
-    return "".join(c if c == " " or unicodedata.category(c) not in _UNPRINTABLE else f"\\u{{{ord(c):x}}}" for c in text)
+    return "".join(
+        c if c == " " or unicodedata.category(c) not in _UNPRINTABLE else f"\\u{{{ord(c):x}}}"
+        for c in text
+    )
 
 
 @dataclass(frozen=True)
@@ -29,17 +34,33 @@ class Problem:
     field: str | None = None
     value: Any = None
 
-    def __post_init__(self) -> None:  # what a copy puts in a message, a field name or a value is echoed, bounded
+    def __post_init__(
+        self,
+    ) -> None:  # what a copy puts in a message, a field name or a value is echoed, bounded
         for name in ("message", "field", "value"):
             text, half = getattr(self, name), SHOWN_CHARACTERS // 2
-            if isinstance(text, str) and len(text) > SHOWN_CHARACTERS:  # a message keeps its end: what is wrong
-                cut = text[: half - 1] + "…" + text[-half:] if name == "message" else text[: SHOWN_CHARACTERS - 1] + "…"
+            if (
+                isinstance(text, str) and len(text) > SHOWN_CHARACTERS
+            ):  # a message keeps its end: what is wrong
+                cut = (
+                    text[: half - 1] + "…" + text[-half:]
+                    if name == "message"
+                    else text[: SHOWN_CHARACTERS - 1] + "…"
+                )
                 object.__setattr__(self, name, cut)
 
     def line(self) -> str:
-        where = [self.file] + [f"row {self.row}"] * (self.row is not None) + [f"field {self.field}"] * bool(self.field)
+        where = (
+            [self.file]
+            + [f"row {self.row}"] * (self.row is not None)
+            + [f"field {self.field}"] * bool(self.field)
+        )
         shown = "" if self.value is None else str(self.value)
-        value = "" if self.value is None else f" (value: {shown[:80] + '…' if len(shown) > 80 else shown!r})"
+        value = (
+            ""
+            if self.value is None
+            else f" (value: {shown[:80] + '…' if len(shown) > 80 else shown!r})"
+        )
         return printable(f"{', '.join(where)}: {self.message}{value} [{self.check}]")
 
     def as_dict(self) -> dict[str, Any]:

@@ -21,7 +21,9 @@ from .package import DESCRIPTOR, MAX_FILE_BYTES, Package, read_package, resolve_
 from .problems import DataPackageError, Problem
 
 STAGE_SECONDS = 120.0  # the default time budget of each stage (validate --timeout)
-MAX_PROBLEMS = 1000  # the default number of problems listed (validate --max-problems); all are counted
+MAX_PROBLEMS = (
+    1000  # the default number of problems listed (validate --max-problems); all are counted
+)
 
 
 @dataclass
@@ -38,7 +40,9 @@ class Report:
     row_counts: dict[str, int] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    raw: dict[str, bytes] = field(default_factory=dict, repr=False)  # every file as read, for verify
+    raw: dict[str, bytes] = field(
+        default_factory=dict, repr=False
+    )  # every file as read, for verify
 
     @property
     def valid(self) -> bool:
@@ -87,7 +91,9 @@ def frictionless_stage(pkg: Package, report: Report) -> None:
     from frictionless import FrictionlessException
     from frictionless import Package as Frictionless
 
-    csv.field_size_limit(MAX_FILE_BYTES)  # no cell is larger than its file, bounded by the files stage
+    csv.field_size_limit(
+        MAX_FILE_BYTES
+    )  # no cell is larger than its file, bounded by the files stage
     resources = [{**r.entry, "schema": r.schema} for r in pkg.resources.values()]
     inline = {**pkg.descriptor, "resources": resources}
     try:  # from_descriptor raises on a descriptor it refuses
@@ -174,7 +180,9 @@ def _timed(report: Report, name: str, seconds: float, run: Callable[[], Any]) ->
         return run()
     except _OutOfTime:
         why = "a schema pattern that backtracks, or a file too large?"
-        report.problems.append(Problem(name, DESCRIPTOR, f"did not finish within {seconds:g} s ({why})"))
+        report.problems.append(
+            Problem(name, DESCRIPTOR, f"did not finish within {seconds:g} s ({why})")
+        )
         report.problem_count, report.counted_all = report.problem_count + 1, False  # beyond the cap
     finally:
         if alarm:
@@ -227,8 +235,14 @@ def validate_package(
     report.add(pkg.problems if pkg else ())
     _later_stages(pkg, report, timeout)  # files out of time, pkg is None: the others are skipped
     if pkg:  # a snapshot is read only from sources that are a list of objects
-        pins = {s.get("path"): s.get("hash") for s in pkg.descriptor["sources"]} if pkg.snapshots else {}
-        report.snapshots = {path: pin for path, pin in pins.items() if path in pkg.snapshots and pin}
+        pins = (
+            {s.get("path"): s.get("hash") for s in pkg.descriptor["sources"]}
+            if pkg.snapshots
+            else {}
+        )
+        report.snapshots = {
+            path: pin for path, pin in pins.items() if path in pkg.snapshots and pin
+        }
         report.row_counts = {name: len(frame) for name, frame in pkg.tables.items()}
         report.raw = pkg.raw
     return report

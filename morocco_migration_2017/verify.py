@@ -12,7 +12,16 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from .package import DESCRIPTOR, MAX_FILE_BYTES, MAX_JSON_BYTES, Package, package_files, parse_json, read_file, resolve_root
+from .package import (
+    DESCRIPTOR,
+    MAX_FILE_BYTES,
+    MAX_JSON_BYTES,
+    Package,
+    package_files,
+    parse_json,
+    read_file,
+    resolve_root,
+)
 from .problems import PackageError, printable
 
 RELEASES = Path(__file__).resolve().parent / "releases"
@@ -35,7 +44,9 @@ class Difference:
         """The difference as one printable line: where, what, and the value on each side."""
         field_label = "" if str(self.field).startswith("$") else "field "
         where = (("row ", self.row), ("character ", self.position), (field_label, self.field))
-        at = ", ".join([self.file] + [f"{label}{value}" for label, value in where if value is not None])
+        at = ", ".join(
+            [self.file] + [f"{label}{value}" for label, value in where if value is not None]
+        )
         sides = (("release", self.release), ("copy", self.copy))
         shown = ", ".join(f"{side} {value!r}" for side, value in sides if value is not None)
         return printable(f"{at}: {self.what}" + (f" ({shown})" if shown else ""))
@@ -54,8 +65,14 @@ class Verdict:
         head = f"identical to release {self.release}"
         if not self.release:
             head = f"matches no release; nearest {self.nearest}, {self.count:,} difference(s)"
-            head += f" (first {min(limit, len(self.differences)):,} shown):" if self.count > limit else ":"
-        return [printable(f"{self.path}: {head}")] + [f"  {d.line()}" for d in self.differences[:limit]]
+            head += (
+                f" (first {min(limit, len(self.differences)):,} shown):"
+                if self.count > limit
+                else ":"
+            )
+        return [printable(f"{self.path}: {head}")] + [
+            f"  {d.line()}" for d in self.differences[:limit]
+        ]
 
 
 def releases() -> dict[str, dict[str, Any]]:
@@ -141,7 +158,9 @@ def _paths(name: str, old: bytes, new: bytes) -> Iterator[Difference]:
 def _first(name: str, old: bytes, new: bytes) -> Difference:
     """Where a text first differs, by character, with the next 40 characters on each side."""
     a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")
-    at = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    at = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
     return Difference(name, "changed", release=a[at : at + 40], copy=b[at : at + 40], position=at)
 
 
@@ -165,7 +184,9 @@ def _changed(name: str, old: bytes, new: bytes, keys: dict[str, list[str]]) -> I
         yield _first(name, old, new)
 
 
-def compare(release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, list[str]]) -> Iterator[Difference]:
+def compare(
+    release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, list[str]]
+) -> Iterator[Difference]:
     """Every difference between a release's files and a copy's, one at a time: a file, a table's
     cell, a JSON path, else the position where a text first differs."""
     for name in [*release, *(name for name in sorted(copy) if name not in release)]:
@@ -206,26 +227,38 @@ def _package(path: str | Path | None, raw: dict[str, bytes] | None, known: dict)
 
 def _table(target: Path, known: dict) -> Copy:
     """One table's CSV, known by its header (newest release first), else by its file name."""
-    data = read_file(target.parent.resolve(), target.name)  # a link that leaves its folder is refused
+    data = read_file(
+        target.parent.resolve(), target.name
+    )  # a link that leaves its folder is refused
     tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]
     header = data.split(b"\n", 1)[0] + b"\n"
     only = next((t for t, old in tables if old.startswith(header)), None)
     only = only or next((t for t, _ in tables if Path(t).stem == target.stem), None)
     if only is None:
-        raise PackageError(f"{target.name}: neither its header nor its name is that of a table of any release")
+        raise PackageError(
+            f"{target.name}: neither its header nor its name is that of a table of any release"
+        )
     return f"{target} (as {only})", only, {only: data}, []
 
 
 def _nearest(mine: dict[str, dict], known: dict, only: str | None) -> tuple[str, dict, int]:
     """The release with the fewest files unlike the copy's manifest (the newest of equals), its
     manifest (of the one table only, if only) and how many files differ."""
-    files = {v: {n: e for n, e in r["files"].items() if only in (None, n)} for v, r in known.items()}
-    distance = {v: sum(mine.get(n) != f.get(n) for n in mine.keys() | f.keys()) for v, f in files.items() if f}
+    files = {
+        v: {n: e for n, e in r["files"].items() if only in (None, n)} for v, r in known.items()
+    }
+    distance = {
+        v: sum(mine.get(n) != f.get(n) for n in mine.keys() | f.keys())
+        for v, f in files.items()
+        if f
+    }
     nearest = min(reversed(list(distance)), key=distance.__getitem__)
     return nearest, files[nearest], distance[nearest]
 
 
-def verify(path: str | Path | None = None, raw: dict[str, bytes] | None = None, files_only: bool = False) -> Verdict:
+def verify(
+    path: str | Path | None = None, raw: dict[str, bytes] | None = None, files_only: bool = False
+) -> Verdict:
     """Is the package at path (its folder or datapackage.json; this package by default), or one
     table's CSV, a release? raw: the files as already read (validate's Package.raw), so that none is
     read twice. files_only: name only the files that differ, at a cost that does not grow with their
@@ -239,7 +272,11 @@ def verify(path: str | Path | None = None, raw: dict[str, bytes] | None = None, 
     nearest, theirs, distance = _nearest(mine, known, only)
     if files_only:
         names = sorted(mine.keys() | theirs.keys())
-        found = [Difference(n, _what(theirs.get(n), mine.get(n))) for n in names if mine.get(n) != theirs.get(n)]
+        found = [
+            Difference(n, _what(theirs.get(n), mine.get(n)))
+            for n in names
+            if mine.get(n) != theirs.get(n)
+        ]
     else:
         release = {n: known[nearest]["content"][n] for n in theirs}
         found = compare(release, copy, known[nearest]["tables"]) if distance else []

@@ -24,7 +24,9 @@ def period_words(stat: Row) -> str:
 def lead(tables: Tables) -> str:
     """Who said the figures, where and when (marked inferred when it is), and who reported them."""
     statement = records(tables["statements"])[0]
-    inferred = " (date inferred)" if "claim_date" in (statement["inferred_fields"] or "").split() else ""
+    inferred = (
+        " (date inferred)" if "claim_date" in (statement["inferred_fields"] or "").split() else ""
+    )
     return (
         f"What {escape(statement['claimant'])}, {escape(statement['claimant_role'])}, said in "
         f"{escape(statement['event_location'])} on {day(statement['claim_date'])}{inferred}, "
@@ -64,12 +66,19 @@ def timeline(stats: list[Row]) -> str:
         track = ""
         if s["period_end"] is not None:
             end = _percent(s["period_end"], first, last)
-            start = _percent(s["period_start"], first, last) if s["period_start"] is not None else 0.0
+            start = (
+                _percent(s["period_start"], first, last) if s["period_start"] is not None else 0.0
+            )
             kind = "tl-bar" if s["period_start"] is not None else "tl-bar tl-open"
-            ends = [(end, "period_end")] + ([(start, "period_start")] if s["period_start"] is not None else [])
-            track = f'<span class="{kind}" style="left:{start:.1f}%;width:{max(end - start, 0.5):.1f}%"></span>' + "".join(
-                f'<span class="tl-end {"inferred" if name in inferred else "printed"}" style="left:{x:.1f}%"></span>'
-                for x, name in ends
+            ends = [(end, "period_end")] + (
+                [(start, "period_start")] if s["period_start"] is not None else []
+            )
+            track = (
+                f'<span class="{kind}" style="left:{start:.1f}%;width:{max(end - start, 0.5):.1f}%"></span>'
+                + "".join(
+                    f'<span class="tl-end {"inferred" if name in inferred else "printed"}" style="left:{x:.1f}%"></span>'
+                    for x, name in ends
+                )
             )
         rows.append(
             f'<li><span class="tl-label">{escape(s["label"])} '

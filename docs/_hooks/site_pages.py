@@ -30,11 +30,27 @@ PURPOSES = {
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "spreadsheets: Excel, LibreOffice, Google Sheets",
     ),
-    ".parquet": ("Parquet", "application/vnd.apache.parquet", "Python, R and Arrow tools, with the column types stored"),
-    ".db": ("SQLite", "application/vnd.sqlite3", "Datasette and any SQL client, with keys and descriptions"),
-    "metadata.json": ("Datasette metadata", "application/json", "titles, descriptions and licence for Datasette"),
+    ".parquet": (
+        "Parquet",
+        "application/vnd.apache.parquet",
+        "Python, R and Arrow tools, with the column types stored",
+    ),
+    ".db": (
+        "SQLite",
+        "application/vnd.sqlite3",
+        "Datasette and any SQL client, with keys and descriptions",
+    ),
+    "metadata.json": (
+        "Datasette metadata",
+        "application/json",
+        "titles, descriptions and licence for Datasette",
+    ),
     ".json": ("JSON", "application/json", "web pages and scripts: typed records per table"),
-    ".zip": ("Data Package (zip)", "application/zip", "the archive: descriptor, CSVs, schemas and snapshot"),
+    ".zip": (
+        "Data Package (zip)",
+        "application/zip",
+        "the archive: descriptor, CSVs, schemas and snapshot",
+    ),
     export.CROISSANT_FILE: (
         "Croissant 1.1",
         export.LINKED_TYPES[export.CROISSANT_FILE],
@@ -46,7 +62,10 @@ PURPOSES = {
         "annotation tools: every quote and number, anchored in the snapshot",
     ),
 }
-AT_ROOT = (export.CROISSANT_FILE, export.ANNOTATIONS_FILE)  # served beside datapackage.json, whose paths they use
+AT_ROOT = (
+    export.CROISSANT_FILE,
+    export.ANNOTATIONS_FILE,
+)  # served beside datapackage.json, whose paths they use
 _BUILT: dict[str, Any] = {}
 
 
@@ -63,7 +82,11 @@ def _downloads() -> list[dict[str, Any]]:
             data = path.read_bytes()
             key = path.name if path.name in PURPOSES else path.suffix
             kind, mediatype, purpose = PURPOSES[key]
-            url = path.name if path.name in AT_ROOT else "downloads/" + path.relative_to(folder).as_posix()
+            url = (
+                path.name
+                if path.name in AT_ROOT
+                else "downloads/" + path.relative_to(folder).as_posix()
+            )
             found.append(
                 {
                     "name": path.name,
@@ -129,7 +152,9 @@ def _pages(root: Path) -> dict[str, str]:
     }
     pages["statistics/index.md"] = (
         "# Statistics\n\nEvery figure of the article, labelled by what it counts. Each opens a page with its quote, "
-        "its notes and other reports of the same statement.\n\n" + render.statistics_table(stats, "") + "\n"
+        "its notes and other reports of the same statement.\n\n"
+        + render.statistics_table(stats, "")
+        + "\n"
     )
     pages["data-dictionary.md"] = render.data_dictionary(resources, tables)
     roles = render.category_labels(resources["mentions"].field("role"))
@@ -138,14 +163,18 @@ def _pages(root: Path) -> dict[str, str]:
         f"{render.external(primary['url'], 'the article online')}), "
         "with every number highlighted, its role named, and a link to the statistic it states or bounds. "
         f"{len(tables['mentions'])} mentions are recorded in `data/mentions.csv`.\n\n"
-        + render.annotated_source(snapshots[primary["source_id"]], tables["mentions"], stats, roles, "../statistics/")
+        + render.annotated_source(
+            snapshots[primary["source_id"]], tables["mentions"], stats, roles, "../statistics/"
+        )
     )
     pages["sources.md"] = render.sources_page(tables, pins)
     pages["cross-checks.md"] = render.cross_checks_page(stats, tables, "../statistics/")
     citation = yaml.safe_load(read_file(root, "CITATION.cff").decode("utf-8"))
     pages["cite.md"] = render.cite_page(citation, descriptor["licenses"][0])
     results = root / "benchmarks" / "results" / "latest.json"
-    pages["performance.md"] = render.performance_page(json.loads(results.read_text()) if results.is_file() else None)
+    pages["performance.md"] = render.performance_page(
+        json.loads(results.read_text()) if results.is_file() else None
+    )
     pages["changelog.md"] = read_file(root, "CHANGELOG.md").decode("utf-8")
     pages["downloads.md"] = downloads_page(_BUILT["downloads"])
     return pages
@@ -155,10 +184,15 @@ def _statistics_in_nav(config: MkDocsConfig, stats: list[dict[str, Any]]) -> Non
     """The statistic pages under Statistics in the navigation, by label (with the period where labels repeat)."""
     labels = [s["label"] for s in stats]
     titles = [
-        f"{s['label']}, {s['period_text'] or 'no period given'}" if labels.count(s["label"]) > 1 else s["label"]
+        f"{s['label']}, {s['period_text'] or 'no period given'}"
+        if labels.count(s["label"]) > 1
+        else s["label"]
         for s in stats
     ]
-    pages = [{title: f"statistics/{s['statistic_id']}.md"} for title, s in zip(titles, stats, strict=True)]
+    pages = [
+        {title: f"statistics/{s['statistic_id']}.md"}
+        for title, s in zip(titles, stats, strict=True)
+    ]
     for i, item in enumerate(config.nav or []):
         if isinstance(item, dict) and "Statistics" in item:  # again on each rebuild of mkdocs serve
             config.nav[i] = {"Statistics": ["statistics/index.md", *pages]}
@@ -191,7 +225,10 @@ def readme_section(root: Path, name: str) -> str:
     """A section of README.md between its markers: written once, for the repository's readers and the site's."""
     text = read_file(root, "README.md").decode("utf-8")
     section = text.split(f"<!-- {name}:start -->\n", 1)[1].split(f"<!-- {name}:end -->", 1)[0]
-    return section.replace("the contributing guide", "the [contributing guide](contributing.md#check-or-rebuild-a-release)")
+    return section.replace(
+        "the contributing guide",
+        "the [contributing guide](contributing.md#check-or-rebuild-a-release)",
+    )
 
 
 def limits_sentence() -> str:
@@ -223,13 +260,19 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         "timeline": lambda: site_figures.timeline(stats),
         "install": lambda: install_line(config.repo_url),
         "get-the-data": lambda: readme_section(_root(config), "get-the-data"),
-        "licence": lambda: "Licence: " + render.licence_link(package.descriptor["licenses"][0]) + ".",
-        "dataset-jsonld": lambda: site_jsonld.script(export.dataset(package, _BUILT["downloads"], _BUILT["site_url"])),
+        "licence": lambda: (
+            "Licence: " + render.licence_link(package.descriptor["licenses"][0]) + "."
+        ),
+        "dataset-jsonld": lambda: site_jsonld.script(
+            export.dataset(package, _BUILT["downloads"], _BUILT["site_url"])
+        ),
     }
 
     def fill(match: re.Match[str]) -> str:
         if match.group(1) not in generated:
-            raise ValueError(f"{page.file.src_uri}: no generator for placeholder {match.group(1)!r}")
+            raise ValueError(
+                f"{page.file.src_uri}: no generator for placeholder {match.group(1)!r}"
+            )
         return generated[match.group(1)]()
 
     return PLACEHOLDER.sub(fill, markdown)

@@ -35,9 +35,15 @@ def records(frame: pd.DataFrame) -> list[Row]:
 def statistics_view(tables: Tables) -> list[Row]:
     """Each statistic beside its statement (claimant, date; `*_statement` for its notes) and its indicator."""
     flat = tables["statistics"].merge(
-        tables["statements"], on="statement_id", how="left", suffixes=("", "_statement"), validate="many_to_one"
+        tables["statements"],
+        on="statement_id",
+        how="left",
+        suffixes=("", "_statement"),
+        validate="many_to_one",
     )
-    return records(flat.merge(tables["indicators"], on="indicator_id", how="left", validate="many_to_one"))
+    return records(
+        flat.merge(tables["indicators"], on="indicator_id", how="left", validate="many_to_one")
+    )
 
 
 def primary_source(tables: Tables) -> Row:
@@ -63,7 +69,11 @@ _MARKDOWN_SPECIAL = str.maketrans({c: f"&#{ord(c)};" for c in "|[]*_\\`"})
 
 def _cell(text: Any) -> str:
     """Text for a Markdown table cell: HTML-escaped, and no character Markdown would act on."""
-    return escape("" if text is None else str(text), quote=False).translate(_MARKDOWN_SPECIAL).replace("\n", " ")
+    return (
+        escape("" if text is None else str(text), quote=False)
+        .translate(_MARKDOWN_SPECIAL)
+        .replace("\n", " ")
+    )
 
 
 def _code(text: str) -> str:
@@ -82,7 +92,11 @@ def html_table(headers: Sequence[str], rows: Sequence[Sequence[str]], label: str
     """A table whose rows stack into cards on a phone (see extra.css); cells are HTML already."""
     head = "".join(f'<th scope="col">{escape(h)}</th>' for h in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td data-label="{escape(h)}">{c}</td>' for h, c in zip(headers, row, strict=True)) + "</tr>"
+        "<tr>"
+        + "".join(
+            f'<td data-label="{escape(h)}">{c}</td>' for h, c in zip(headers, row, strict=True)
+        )
+        + "</tr>"
         for row in rows
     )
     return f'<table class="stack" aria-label="{escape(label)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -123,10 +137,14 @@ def inferred_table(stats: list[Row], tables: Tables, prefix: str) -> str:
     """Each statement's and statistic's inferred fields beside the notes that give the evidence."""
     lines = ["| Row | Inferred, not printed in the source | Evidence (notes) |", "|---|---|---|"]
     for s in records(tables["statements"]):
-        fields = ", ".join(f"`{name}`" for name in (s["inferred_fields"] or "").split()) or "nothing"
+        fields = (
+            ", ".join(f"`{name}`" for name in (s["inferred_fields"] or "").split()) or "nothing"
+        )
         lines.append(f"| The statement (`{s['statement_id']}`) | {fields} | {_cell(s['notes'])} |")
     for s in stats:
-        fields = ", ".join(f"`{name}`" for name in (s["inferred_fields"] or "").split()) or "nothing"
+        fields = (
+            ", ".join(f"`{name}`" for name in (s["inferred_fields"] or "").split()) or "nothing"
+        )
         link = f'<a href="{prefix}{s["statistic_id"]}/">{escape(s["label"])}</a> (`{s["statistic_id"]}`)'
         lines.append(f"| {link} | {fields} | {_cell(s['notes'])} |")
     return "\n".join(lines)
@@ -143,7 +161,10 @@ def _example(field: dict[str, Any], frame: pd.DataFrame) -> str:
 
 def _constraints(field: dict[str, Any]) -> str:
     # x-pattern is the pattern of an optional field, kept out of `constraints` for SQLite's sake (methodology).
-    rules = {**field.get("constraints", {}), **({"pattern": field["x-pattern"]} if "x-pattern" in field else {})}
+    rules = {
+        **field.get("constraints", {}),
+        **({"pattern": field["x-pattern"]} if "x-pattern" in field else {}),
+    }
     shown = []
     for name, arg in rules.items():
         if name == "required":
@@ -225,31 +246,54 @@ def _csv_block(frame: pd.DataFrame, statistic_id: str) -> str:
     """The statistic's row as the CSV writes it (dates as YYYY-MM-DD, empty cells empty)."""
     out = io.StringIO()
     row = frame[frame["statistic_id"] == statistic_id]
-    row.to_csv(out, index=False, lineterminator="\n", date_format="%Y-%m-%d", quoting=csv.QUOTE_MINIMAL)
+    row.to_csv(
+        out, index=False, lineterminator="\n", date_format="%Y-%m-%d", quoting=csv.QUOTE_MINIMAL
+    )
     return "```csv\n" + out.getvalue() + "```"
 
 
 def facts_list(facts: Sequence[tuple[str, str]]) -> str:
     """Label and value pairs as a definition list: it wraps on any screen, nothing scrolls sideways."""
-    return '<dl class="facts">' + "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in facts) + "</dl>"
+    return (
+        '<dl class="facts">'
+        + "".join(f"<dt>{escape(k)}</dt><dd>{v}</dd>" for k, v in facts)
+        + "</dl>"
+    )
 
 
 def statistic_page(stat: Row, tables: Tables, snapshot: str, source: Row) -> str:
     """A statistic's page: what is counted and how many, its facts, the quote in its paragraph, other reports."""
-    inferred = (stat["inferred_fields_statement"] or "").split() + (stat["inferred_fields"] or "").split()
+    inferred = (stat["inferred_fields_statement"] or "").split() + (
+        stat["inferred_fields"] or ""
+    ).split()
     country = f" ({stat['country_code']})" if stat["country_code"] else ""
     quote_link = f'<a href="../../source/#quote-{escape(stat["statistic_id"])}">the quote in the annotated source</a>'
     facts = [
         ("Value", escape(value_text(stat))),
-        ("What is counted", f"{escape(stat['label'])}: {escape(stat['definition'])} (<code>{stat['indicator_id']}</code>)"),
+        (
+            "What is counted",
+            f"{escape(stat['label'])}: {escape(stat['definition'])} (<code>{stat['indicator_id']}</code>)",
+        ),
         ("Period", escape(format_period(stat)) + f" (<code>{stat['period_type']}</code>)"),
         ("Area", escape(stat["area"] + country)),
         ("Said by", escape(f"{stat['claimant']}, {stat['claimant_role']}")),
-        ("Date of the statement", escape(day(stat["claim_date"])) + (" (inferred)" if "claim_date" in inferred else "")),
+        (
+            "Date of the statement",
+            escape(day(stat["claim_date"])) + (" (inferred)" if "claim_date" in inferred else ""),
+        ),
         ("Event", escape(f"{stat['event']}, {stat['event_location']}")),
-        ("Source", f"{external(source['url'], source['title'])}, {escape(source['publisher'])}; {quote_link}"),
-        ("Quote position", f"characters {stat['quote_start']}–{stat['quote_end']} of the snapshot (code points)"),
-        ("Inferred, not printed in the source", ", ".join(f"<code>{f}</code>" for f in inferred) or "nothing"),
+        (
+            "Source",
+            f"{external(source['url'], source['title'])}, {escape(source['publisher'])}; {quote_link}",
+        ),
+        (
+            "Quote position",
+            f"characters {stat['quote_start']}–{stat['quote_end']} of the snapshot (code points)",
+        ),
+        (
+            "Inferred, not printed in the source",
+            ", ".join(f"<code>{f}</code>" for f in inferred) or "nothing",
+        ),
     ]
     lines = [
         f"---\ntitle: {json.dumps(heading(stat), ensure_ascii=False)}\n---",  # the browser's title says it too
@@ -262,7 +306,9 @@ def statistic_page(stat: Row, tables: Tables, snapshot: str, source: Row) -> str
         "",
         "## The words of the source",
         "",
-        highlighted_paragraph(snapshot, stat["quote_start"], stat["quote_end"], stat["statistic_id"]),
+        highlighted_paragraph(
+            snapshot, stat["quote_start"], stat["quote_end"], stat["statistic_id"]
+        ),
         "",
         "## Notes",
         "",
@@ -306,18 +352,29 @@ def cross_check_section(stat: Row, tables: Tables) -> list[str]:
     ]
     if not rows:
         return []
-    table = html_table(("Report", "Gives", "Agreement", "Difference"), rows, "Other reports of the same statement")
+    table = html_table(
+        ("Report", "Gives", "Agreement", "Difference"), rows, "Other reports of the same statement"
+    )
     return ["## Other reports of the same statement", "", table, ""]
 
 
 def annotated_source(
-    snapshot: str, mentions: pd.DataFrame, stats: list[Row], role_labels: dict[str, str], prefix: str
+    snapshot: str,
+    mentions: pd.DataFrame,
+    stats: list[Row],
+    role_labels: dict[str, str],
+    prefix: str,
 ) -> str:
     """The whole snapshot with every mention marked, its role named in text, and each quote's start anchored."""
     marks = sorted(records(mentions), key=lambda m: m["mention_start"])
     # each quote's start is anchored; one that starts inside a mention, just before that mention
     anchors = sorted(
-        (next((m["mention_start"] for m in marks if m["mention_start"] < q < m["mention_end"]), q), sid)
+        (
+            next(
+                (m["mention_start"] for m in marks if m["mention_start"] < q < m["mention_end"]), q
+            ),
+            sid,
+        )
         for q, sid in ((s["quote_start"], s["statistic_id"]) for s in stats)
     )
     pieces, cursor = [], 0
@@ -374,7 +431,9 @@ def sources_page(tables: Tables, pins: dict[str, dict[str, Any]]) -> str:
     lines = ["# Sources", ""]
     for s in records(tables["sources"]):
         not_before = day(s["published_not_before"])
-        published = day(s["published"]) or ("unknown" + (f" (not before {not_before})" if not_before else ""))
+        published = day(s["published"]) or (
+            "unknown" + (f" (not before {not_before})" if not_before else "")
+        )
         facts = [
             (
                 "Role",
@@ -394,7 +453,10 @@ def sources_page(tables: Tables, pins: dict[str, dict[str, Any]]) -> str:
             pin = pins[s["snapshot_path"]]
             sha = pin["hash"].removeprefix("sha256:")
             facts += [
-                ("Snapshot", f'<a href="../{s["snapshot_path"]}">{escape(s["snapshot_path"])}</a>, {pin["bytes"]:,} bytes'),
+                (
+                    "Snapshot",
+                    f'<a href="../{s["snapshot_path"]}">{escape(s["snapshot_path"])}</a>, {pin["bytes"]:,} bytes',
+                ),
                 (
                     "SHA-256",
                     f'<code class="hash">{sha}</code> (pinned in the <code>sources</code> of <code>datapackage.json</code>)',
@@ -443,10 +505,16 @@ def cross_checks_page(stats: list[Row], tables: Tables, prefix: str) -> str:
             "Only figures, bounds and short labels of those reports are recorded; the difference notes are ours.",
             "",
             "Reports compared: "
-            + "; ".join(f"{_report_link(s)} ([record](sources.md#{s['source_id']}))" for s in others)
+            + "; ".join(
+                f"{_report_link(s)} ([record](sources.md#{s['source_id']}))" for s in others
+            )
             + ".",
             "",
-            html_table(("Statistic", "Report", "Gives", "Agreement", "Difference"), rows, "Cross-checks, figure by figure"),
+            html_table(
+                ("Statistic", "Report", "Gives", "Agreement", "Difference"),
+                rows,
+                "Cross-checks, figure by figure",
+            ),
             "",
         ]
     )
@@ -459,12 +527,15 @@ def _joined(*parts: Any, sep: str = ". ") -> str:
 
 def licence_link(licence: dict[str, Any]) -> str:
     """The package's licence (from datapackage.json) as a link: 'CC-BY-4.0, Creative Commons Attribution 4.0 (…)'."""
-    return external(licence["path"], licence["name"]) + (f", {escape(licence['title'])}" if licence.get("title") else "")
+    return external(licence["path"], licence["name"]) + (
+        f", {escape(licence['title'])}" if licence.get("title") else ""
+    )
 
 
 def cite_page(citation: dict[str, Any], licence: dict[str, Any]) -> str:
     authors = "; ".join(
-        a.get("name") or _joined(a.get("family-names"), a.get("given-names"), sep=", ") for a in citation.get("authors", [])
+        a.get("name") or _joined(a.get("family-names"), a.get("given-names"), sep=", ")
+        for a in citation.get("authors", [])
     )
     year = str(citation.get("date-released", ""))[:4]
     lines = [
@@ -507,7 +578,9 @@ def cite_page(citation: dict[str, Any], licence: dict[str, Any]) -> str:
             _joined(
                 who,
                 f"“{ref['title']}”",
-                ref.get("publisher", {}).get("name", "") if ref.get("publisher", {}).get("name") != who else "",
+                ref.get("publisher", {}).get("name", "")
+                if ref.get("publisher", {}).get("name") != who
+                else "",
                 ref.get("issue") and f"article {ref['issue']}",
                 when,
                 ref.get("url") and external(ref["url"], "Read the article"),
@@ -540,7 +613,9 @@ def performance_page(results: dict[str, Any] | None) -> str:
         "",
     ]
     if not results:
-        return "\n".join([*lines, "No benchmark results are recorded yet: run the command above.", ""])
+        return "\n".join(
+            [*lines, "No benchmark results are recorded yet: run the command above.", ""]
+        )
     machine = results["machine"]
     lines += [
         f"Machine: {machine['cores']} cores, {machine['platform']}, Python {machine['python']}; "
@@ -557,12 +632,22 @@ def performance_page(results: dict[str, Any] | None) -> str:
             f"| {_cell(r['name'])} | {r['ours']:.3f} | {r['baseline']:.3f} | {r['ratio']:.2f}× | "
             f"≤ {r['target']}× | {'yes' if r['met'] else '**no**'} |"
         )
-    lines += ["", "## Scaling of the validator", "", "| Rows | Stage | Seconds | Rows per second |", "|---|---|---|---|"]
+    lines += [
+        "",
+        "## Scaling of the validator",
+        "",
+        "| Rows | Stage | Seconds | Rows per second |",
+        "|---|---|---|---|",
+    ]
     for r in results["scaling"]:
-        lines.append(f"| {r['rows']:,} | {r['stage']} | {r['seconds']:.3f} | {r['rows_per_second']:,.0f} |")
+        lines.append(
+            f"| {r['rows']:,} | {r['stage']} | {r['seconds']:.3f} | {r['rows_per_second']:,.0f} |"
+        )
     lines += ["", "| Stage | Growth exponent 10k→100k | Target | Met |", "|---|---|---|---|"]
     for r in results["exponents"]:
-        lines.append(f"| {r['stage']} | {r['exponent']:.2f} | ≤ {r['target']} | {'yes' if r['met'] else '**no**'} |")
+        lines.append(
+            f"| {r['stage']} | {r['exponent']:.2f} | ≤ {r['target']} | {'yes' if r['met'] else '**no**'} |"
+        )
     lines += [
         "",
         f"Peak memory (max RSS) of `validate` on {results['memory']['rows']:,} rows: "

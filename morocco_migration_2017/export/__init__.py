@@ -10,10 +10,24 @@ from pathlib import Path
 
 from ..package import Package
 from ..validation import open_package
-from .annotations import ANNOTATIONS_FILE, QUOTE_CONTEXT, annotations, quote_selector, to_annotations
+from .annotations import (
+    ANNOTATIONS_FILE,
+    QUOTE_CONTEXT,
+    annotations,
+    quote_selector,
+    to_annotations,
+)
 from .bundle import to_zip
 from .common import NAME, base_url, citation, records
-from .linked import CROISSANT_FILE, LINKED_TYPES, claim, croissant, dataset, dataset_id, to_croissant
+from .linked import (
+    CROISSANT_FILE,
+    LINKED_TYPES,
+    claim,
+    croissant,
+    dataset,
+    dataset_id,
+    to_croissant,
+)
 from .sqlite import datasette_metadata, to_sqlite
 from .tables import to_json, to_parquet, to_xlsx
 
@@ -30,12 +44,21 @@ WRITERS: dict[str, Callable[[Package, Path, str | None], list[Path]]] = {
 }
 
 
-def write(package: Package, formats: list[str], out: str | Path, site_url: str | None = None) -> list[Path]:
+def write(
+    package: Package, formats: list[str], out: str | Path, site_url: str | None = None
+) -> list[Path]:
     """Write each format of an opened package into out; returns the files written."""
-    return [path for fmt in dict.fromkeys(formats) for path in WRITERS[fmt](package, Path(out), site_url)]
+    return [
+        path
+        for fmt in dict.fromkeys(formats)
+        for path in WRITERS[fmt](package, Path(out), site_url)
+    ]
 
 
-EXTRA_MODULES = ("openpyxl", "yaml")  # what the [export] extra installs (pyarrow is a core dependency)
+EXTRA_MODULES = (
+    "openpyxl",
+    "yaml",
+)  # what the [export] extra installs (pyarrow is a core dependency)
 
 
 def missing_extra() -> list[str]:
@@ -46,7 +69,10 @@ def missing_extra() -> list[str]:
 
 
 def export(
-    formats: list[str], out: str | Path = "dist/exports", root: str | Path | None = None, site_url: str | None = None
+    formats: list[str],
+    out: str | Path = "dist/exports",
+    root: str | Path | None = None,
+    site_url: str | None = None,
 ) -> list[Path]:
     """Write each format into out; returns the files written. The tables are validated (every stage) first.
     ImportError, before anything is written, without the [export] extra. site_url, the site's
@@ -58,7 +84,15 @@ def export(
     return write(open_package(root, validate=True), formats, out, site_url)
 
 
-__all__ = ["ANNOTATIONS_FILE", "CROISSANT_FILE", "LINKED_TYPES", "NAME", "QUOTE_CONTEXT", "WRITERS", "annotations"]
+__all__ = [
+    "ANNOTATIONS_FILE",
+    "CROISSANT_FILE",
+    "LINKED_TYPES",
+    "NAME",
+    "QUOTE_CONTEXT",
+    "WRITERS",
+    "annotations",
+]
 __all__ += [
     "base_url",
     "citation",

@@ -30,11 +30,18 @@ def quote_selector(text: str, start: int, end: int) -> dict[str, str]:
     while True:
         prefix, suffix = text[max(0, start - width) : start], text[end : end + width]
         if _occurs_once(text, prefix + text[start:end] + suffix):
-            return {"type": "TextQuoteSelector", "exact": text[start:end], "prefix": prefix, "suffix": suffix}
+            return {
+                "type": "TextQuoteSelector",
+                "exact": text[start:end],
+                "prefix": prefix,
+                "suffix": suffix,
+            }
         width *= 2
 
 
-def _target(package: Package, source_id: str, start: int, end: int, site_url: str | None) -> dict[str, Any]:
+def _target(
+    package: Package, source_id: str, start: int, end: int, site_url: str | None
+) -> dict[str, Any]:
     """The characters start..end (code points, end exclusive) of a source's snapshot, by quote and by position."""
     source = the_row(package, "sources", source_id=source_id)
     text = package.snapshots[source["snapshot_path"]]

@@ -25,13 +25,18 @@ NAME = "morocco-migration-2017"
 def records(package: Package, name: str) -> list[dict[str, Any]]:
     """Rows as plain Python values: int, float, str, ISO date text, None for empty."""
     kinds = {f["name"]: f.get("type", "string") for f in package.resources[name].fields}
-    return [{k: plain(v, kinds[k]) for k, v in row.items()} for row in package.tables[name].to_dict("records")]
+    return [
+        {k: plain(v, kinds[k]) for k, v in row.items()}
+        for row in package.tables[name].to_dict("records")
+    ]
 
 
 def plain(value: Any, kind: str) -> Any:
     if pd.isna(value):
         return None
-    return {"date": lambda v: v.date().isoformat(), "integer": int, "number": float}.get(kind, str)(value)
+    return {"date": lambda v: v.date().isoformat(), "integer": int, "number": float}.get(kind, str)(
+        value
+    )
 
 
 def citation(package: Package) -> str:
@@ -101,7 +106,11 @@ def day(value: Any) -> str | None:
 
 
 def rows_where(package: Package, table: str, **match: Any) -> list[dict[str, Any]]:
-    return [row for row in package.tables[table].to_dict("records") if all(row[k] == v for k, v in match.items())]
+    return [
+        row
+        for row in package.tables[table].to_dict("records")
+        if all(row[k] == v for k, v in match.items())
+    ]
 
 
 def the_row(package: Package, table: str, **match: Any) -> dict[str, Any]:
@@ -110,7 +119,13 @@ def the_row(package: Package, table: str, **match: Any) -> dict[str, Any]:
 
 
 def entry(path: str, data: bytes, mediatype: str, description: str) -> dict[str, Any]:
-    return {"name": Path(path).name, "path": path, "data": data, "mediatype": mediatype, "description": description}
+    return {
+        "name": Path(path).name,
+        "path": path,
+        "data": data,
+        "mediatype": mediatype,
+        "description": description,
+    }
 
 
 def package_entries(package: Package) -> list[dict[str, Any]]:
@@ -119,7 +134,14 @@ def package_entries(package: Package) -> list[dict[str, Any]]:
     about = "The Data Package descriptor (v2): resources, Table Schemas, sources, licence."
     files = [entry("datapackage.json", package.raw["datapackage.json"], "application/json", about)]
     for resource in descriptor["resources"]:
-        files.append(entry(resource["path"], package.raw[resource["path"]], "text/csv", resource.get("description", "")))
+        files.append(
+            entry(
+                resource["path"],
+                package.raw[resource["path"]],
+                "text/csv",
+                resource.get("description", ""),
+            )
+        )
     for path, text in package.snapshots.items():
         source = next(s for s in descriptor["sources"] if s.get("path") == path)
         files.append(entry(path, text.encode("utf-8"), "text/plain", source["title"]))
@@ -131,9 +153,14 @@ def cite_as(package: Package) -> str:
     import yaml
 
     cff = package.root / "CITATION.cff"
-    about = yaml.safe_load(read_file(package.root, "CITATION.cff").decode("utf-8")) if cff.is_file() else {}
+    about = (
+        yaml.safe_load(read_file(package.root, "CITATION.cff").decode("utf-8"))
+        if cff.is_file()
+        else {}
+    )
     authors = [
-        a.get("name") or f"{a.get('given-names', '')} {a.get('family-names', '')}".strip() for a in about.get("authors", [])
+        a.get("name") or f"{a.get('given-names', '')} {a.get('family-names', '')}".strip()
+        for a in about.get("authors", [])
     ]
     authors = authors or [c["title"] for c in package.descriptor["contributors"]]
     version = str(about.get("version", package.descriptor["version"]))

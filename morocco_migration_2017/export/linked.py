@@ -17,7 +17,17 @@ import pandas as pd
 from ..package import Package
 from ..presentation import format_value
 from .annotations import ANNOTATIONS_FILE, annotation_id
-from .common import atomic, cite_as, day, json_bytes, link, package_entries, rows_where, sha256, the_row
+from .common import (
+    atomic,
+    cite_as,
+    day,
+    json_bytes,
+    link,
+    package_entries,
+    rows_where,
+    sha256,
+    the_row,
+)
 
 CROISSANT = "http://mlcommons.org/croissant/1.1"
 
@@ -25,10 +35,18 @@ CROISSANT = "http://mlcommons.org/croissant/1.1"
 CROISSANT_FILE = "croissant.json"
 
 
-LINKED_TYPES = {CROISSANT_FILE: f'application/ld+json; profile="{CROISSANT}"', ANNOTATIONS_FILE: "application/ld+json"}
+LINKED_TYPES = {
+    CROISSANT_FILE: f'application/ld+json; profile="{CROISSANT}"',
+    ANNOTATIONS_FILE: "application/ld+json",
+}
 
 
-_FIELD_TYPES = {"integer": "sc:Integer", "number": "sc:Float", "string": "sc:Text", "date": "sc:Date"}
+_FIELD_TYPES = {
+    "integer": "sc:Integer",
+    "number": "sc:Float",
+    "string": "sc:Text",
+    "date": "sc:Date",
+}
 
 
 # The JSON-LD context of Croissant 1.1 as mlcroissant writes it (a missing term makes it warn), with the RAI terms.
@@ -131,12 +149,19 @@ def _about(package: Package, site_url: str | None) -> dict[str, Any]:
         "keywords": descriptor["keywords"],
         "inLanguage": "en",
         "creator": [
-            {"@type": "Organization", "name": c["title"], **({"url": c["path"]} if c.get("path") else {})} for c in creators
+            {
+                "@type": "Organization",
+                "name": c["title"],
+                **({"url": c["path"]} if c.get("path") else {}),
+            }
+            for c in creators
         ],
         "citation": f"{primary['publisher']}. {primary['title']}. {primary['url']}",
         "isBasedOn": _article(primary),
         "measurementTechnique": METHOD,
-        "temporalCoverage": _period(statistics["period_start"].min(), statistics["period_end"].max()),
+        "temporalCoverage": _period(
+            statistics["period_start"].min(), statistics["period_end"].max()
+        ),
         "spatialCoverage": [_place(area) for area in dict.fromkeys(statistics["area"])],
         "variableMeasured": [
             {
@@ -194,7 +219,10 @@ def croissant(package: Package, site_url: str | None = None) -> dict[str, Any]:
             }
             if f["name"] in references:
                 table, column = references[f["name"]].split("/")
-                field["references"] = {"fileObject": {"@id": csv_ids[table]}, "extract": {"column": column}}
+                field["references"] = {
+                    "fileObject": {"@id": csv_ids[table]},
+                    "extract": {"column": column},
+                }
             fields.append(field)
         record_sets.append(
             {
@@ -220,7 +248,9 @@ def croissant(package: Package, site_url: str | None = None) -> dict[str, Any]:
     }
 
 
-def dataset(package: Package, exports: list[dict[str, Any]], site_url: str | None = None) -> dict[str, Any]:
+def dataset(
+    package: Package, exports: list[dict[str, Any]], site_url: str | None = None
+) -> dict[str, Any]:
     """The package as a schema.org Dataset for the site's front page. `exports`: each export served by the site,
     with its `name`, `url` (site path), `mediatype` and `data` (bytes)."""
     files = [f | {"url": f["path"]} for f in package_entries(package)]
@@ -258,17 +288,27 @@ def claim(package: Package, statistic_id: str, site_url: str | None = None) -> d
     if indicator["unit"] in UNIT_CODES:
         figure["unitCode"] = UNIT_CODES[indicator["unit"]]
     figure["description"] = worded
-    others = [c for c in rows_where(package, "cross_checks", statistic_id=statistic_id) if not pd.isna(c["reported_value"])]
+    others = [
+        c
+        for c in rows_where(package, "cross_checks", statistic_id=statistic_id)
+        if not pd.isna(c["reported_value"])
+    ]
     document: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Claim",
         "identifier": statistic_id,
         "name": f"{indicator['label']}: {worded}",
         "text": stat["quote"],
-        "author": {"@type": "Person", "name": statement["claimant"], "jobTitle": statement["claimant_role"]},
+        "author": {
+            "@type": "Person",
+            "name": statement["claimant"],
+            "jobTitle": statement["claimant_role"],
+        },
         "datePublished": day(statement["claim_date"]),
         "firstAppearance": _article(the_row(package, "sources", source_id=stat["source_id"])),
-        "appearance": [_article(the_row(package, "sources", source_id=c["source_id"])) for c in others],
+        "appearance": [
+            _article(the_row(package, "sources", source_id=c["source_id"])) for c in others
+        ],
         "about": {
             "@type": "PropertyValue",
             "propertyID": indicator["indicator_id"],
@@ -278,13 +318,21 @@ def claim(package: Package, statistic_id: str, site_url: str | None = None) -> d
         },
         "spatialCoverage": _place(stat["area"]),
         "subjectOf": {"@id": annotation_id(site_url, statistic_id)},
-        "isPartOf": {"@type": "Dataset", "@id": dataset_id(package), "name": package.descriptor["title"]},
+        "isPartOf": {
+            "@type": "Dataset",
+            "@id": dataset_id(package),
+            "name": package.descriptor["title"],
+        },
     }
     period = _period(stat["period_start"], stat["period_end"])
     if period:
         document["temporalCoverage"] = period
     # Each note that gives the evidence for an inferred value, once: the statement's (claim_date), the row's own.
-    notes = [r["notes"] for r in (statement, stat) if not pd.isna(r["inferred_fields"]) and r["inferred_fields"].strip()]
+    notes = [
+        r["notes"]
+        for r in (statement, stat)
+        if not pd.isna(r["inferred_fields"]) and r["inferred_fields"].strip()
+    ]
     if notes:
         document["comment"] = [{"@type": "Comment", "text": text} for text in dict.fromkeys(notes)]
     return document

@@ -108,23 +108,42 @@ def _fit_widths(sheet: Any) -> None:
 
 
 def _xlsx_value(value: Any, field: dict[str, Any]) -> Any:
-    return dt.datetime.fromisoformat(value) if value is not None and field.get("type") == "date" else value
+    return (
+        dt.datetime.fromisoformat(value)
+        if value is not None and field.get("type") == "date"
+        else value
+    )
 
 
 def to_parquet(package: Package, out: Path, site_url: str | None = None) -> list[Path]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    kinds = {"integer": pa.int64(), "number": pa.float64(), "string": pa.string(), "date": pa.date32()}
+    kinds = {
+        "integer": pa.int64(),
+        "number": pa.float64(),
+        "string": pa.string(),
+        "date": pa.date32(),
+    }
     written = []
     for name, resource in package.resources.items():
         fields = [
-            pa.field(f["name"], kinds[f.get("type", "string")], not constraints(f).get("required"), _parquet_metadata(f))
+            pa.field(
+                f["name"],
+                kinds[f.get("type", "string")],
+                not constraints(f).get("required"),
+                _parquet_metadata(f),
+            )
             for f in resource.fields
         ]
-        schema = pa.schema(fields, metadata={"package": NAME, "version": package.descriptor["version"], "table": name})
+        schema = pa.schema(
+            fields,
+            metadata={"package": NAME, "version": package.descriptor["version"], "table": name},
+        )
         rows = records(package, name)
-        columns = {f["name"]: [_parquet_value(r[f["name"]], f) for r in rows] for f in resource.fields}
+        columns = {
+            f["name"]: [_parquet_value(r[f["name"]], f) for r in rows] for f in resource.fields
+        }
         buffer = io.BytesIO()
         pq.write_table(pa.table(columns, schema=schema), buffer)
         written.append(atomic(out / "parquet" / f"{name}.parquet", buffer.getvalue()))
@@ -142,7 +161,9 @@ def _parquet_metadata(field: dict[str, Any]) -> dict[str, str]:
 
 
 def _parquet_value(value: Any, field: dict[str, Any]) -> Any:
-    return dt.date.fromisoformat(value) if value is not None and field.get("type") == "date" else value
+    return (
+        dt.date.fromisoformat(value) if value is not None and field.get("type") == "date" else value
+    )
 
 
 def to_json(package: Package, out: Path, site_url: str | None = None) -> list[Path]:
@@ -151,4 +172,9 @@ def to_json(package: Package, out: Path, site_url: str | None = None) -> list[Pa
         "version": package.descriptor["version"],
         "tables": {name: records(package, name) for name in package.resources},
     }
-    return [atomic(out / f"{NAME}.json", (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))]
+    return [
+        atomic(
+            out / f"{NAME}.json",
+            (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8"),
+        )
+    ]
