@@ -1,7 +1,8 @@
-"""The package in other formats, generated from it and never edited: xlsx, Parquet, SQLite (+ Datasette
-metadata), JSON, a zip of the Data Package itself, Croissant 1.1 and W3C Web Annotations; and the schema.org
-markup of the docs site. One module a family of formats; this one holds the registry of writers. Needs the
-`[export]` extra (openpyxl, pyyaml); load*, validate, verify and show never import this package."""
+"""The package in other formats, generated from it and never edited: xlsx, Parquet, SQLite
+(+ Datasette metadata), JSON, a zip of the Data Package itself, Croissant 1.1 and W3C Web
+Annotations; and the schema.org markup of the docs site. One module a family of formats; this one
+holds the registry of writers. Needs the `[export]` extra (openpyxl, pyyaml); load*, validate,
+verify and show never import this package."""
 
 from __future__ import annotations
 
@@ -31,8 +32,9 @@ from .linked import (
 from .sqlite import datasette_metadata, to_sqlite
 from .tables import to_json, to_parquet, to_xlsx
 
-# Each writer takes the package, the folder to write into, and the site's address (or None) for the formats that
-# link to the site; croissant.json and annotations.jsonld name files relative to the package's root.
+# Each writer takes the package, the folder to write into, and the site's address (or None) for
+# the formats that link to the site; croissant.json and annotations.jsonld name files relative to
+# the package's root.
 WRITERS: dict[str, Callable[[Package, Path, str | None], list[Path]]] = {
     "xlsx": to_xlsx,
     "parquet": to_parquet,
@@ -62,7 +64,9 @@ EXTRA_MODULES = (
 
 
 def missing_extra() -> list[str]:
-    """The modules of the [export] extra that this environment lacks: checked before anything is read or written."""
+    """The modules of the [export] extra that this environment lacks.
+
+    Checked before anything is read or written."""
     from importlib.util import find_spec
 
     return [name for name in EXTRA_MODULES if find_spec(name) is None]
@@ -74,9 +78,11 @@ def export(
     root: str | Path | None = None,
     site_url: str | None = None,
 ) -> list[Path]:
-    """Write each format into out; returns the files written. The tables are validated (every stage) first.
-    ImportError, before anything is written, without the [export] extra. site_url, the site's
-    address (annotation ids are absolute under it), is checked (PackageError) and ends in '/'."""
+    """Write each format into out; returns the files written.
+
+    The tables are validated (every stage) first. ImportError, before anything is written,
+    without the [export] extra. site_url, the site's address (annotation ids are absolute under
+    it), is checked (PackageError) and ends in '/'."""
     site_url = None if site_url is None else base_url(site_url)
     missing = missing_extra()
     if missing:

@@ -1,5 +1,5 @@
-"""What every export shares: the rows as plain values, the citation, and how a file is written (atomically,
-byte-reproducible: every timestamp is the package's `created`)."""
+"""What every export shares: the rows as plain values, the citation, and how a file is written
+(atomically, byte-reproducible: every timestamp is the package's `created`)."""
 
 from __future__ import annotations
 
@@ -41,10 +41,11 @@ def plain(value: Any, kind: str) -> Any:
 
 def citation(package: Package) -> str:
     descriptor, article = package.descriptor, the_row(package, "sources", source_role="primary")
+    author = descriptor["contributors"][0]["title"]
     return (
-        f"{descriptor['contributors'][0]['title']} ({package.created.year}). {descriptor['title']}, version "
-        f"{descriptor['version']} ({descriptor['id']}). "
-        f"Cite the original article as well: {article['publisher']}, {article['title']}, {article['url']}"
+        f"{author} ({package.created.year}). {descriptor['title']}, version "
+        f"{descriptor['version']} ({descriptor['id']}). Cite the original article as well: "
+        f"{article['publisher']}, {article['title']}, {article['url']}"
     )
 
 
@@ -59,7 +60,7 @@ def atomic(path: Path, data: bytes) -> Path:
 
 
 def pinned_zip(entries: list[tuple[str, bytes]], when: dt.datetime) -> bytes:
-    """A zip whose bytes depend only on its entries: fixed order, fixed timestamps, fixed permissions."""
+    """A zip whose bytes depend only on its entries: fixed order, timestamps and permissions."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in entries:
@@ -97,7 +98,7 @@ def base_url(text: str) -> str:
 
 
 def link(site_url: str | None, path: str) -> str:
-    """A package or site path as a URL: absolute under the site's address when it is known, else relative."""
+    """A package or site path as a URL: absolute under the site's address if known, else relative."""
     return urljoin(site_url, path) if site_url else path
 
 
@@ -129,7 +130,9 @@ def entry(path: str, data: bytes, mediatype: str, description: str) -> dict[str,
 
 
 def package_entries(package: Package) -> list[dict[str, Any]]:
-    """The descriptor, each CSV and each pinned snapshot: name, package path, bytes, media type, description."""
+    """The descriptor, each CSV and each pinned snapshot.
+
+    Each entry: name, package path, bytes, media type, description."""
     descriptor = package.descriptor
     about = "The Data Package descriptor (v2): resources, Table Schemas, sources, licence."
     files = [entry("datapackage.json", package.raw["datapackage.json"], "application/json", about)]
@@ -149,7 +152,8 @@ def package_entries(package: Package) -> list[dict[str, Any]]:
 
 
 def cite_as(package: Package) -> str:
-    """BibTeX for the dataset, from CITATION.cff where the package has one (a checkout), else from the descriptor."""
+    """BibTeX for the dataset: from CITATION.cff where the package has one (a checkout), else from
+    the descriptor."""
     import yaml
 
     cff = package.root / "CITATION.cff"

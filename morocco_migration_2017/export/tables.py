@@ -15,7 +15,7 @@ from .common import NAME, atomic, citation, pinned_zip, records
 
 
 def to_xlsx(package: Package, out: Path, site_url: str | None = None) -> list[Path]:
-    """A "Read me" sheet, then a sheet per table: header frozen and filtered, enums as drop-downs."""
+    """A "Read me" sheet, then a sheet per table: header frozen and filtered, enums as lists."""
     from openpyxl import Workbook
 
     book = Workbook()
@@ -27,7 +27,7 @@ def to_xlsx(package: Package, out: Path, site_url: str | None = None) -> list[Pa
     book.save(buffer)
     with zipfile.ZipFile(buffer) as saved:
         entries = [(info.filename, saved.read(info)) for info in saved.infolist()]
-    # openpyxl stamps the save time as "modified"; pin it to the package's date like every timestamp.
+    # openpyxl stamps the save time as "modified"; pin it to the package's date, as every timestamp.
     stamp = rb"\g<1>" + package.created.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     entries = [(n, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", stamp, d)) for n, d in entries]
     return [atomic(out / f"{NAME}.xlsx", pinned_zip(entries, package.created))]
