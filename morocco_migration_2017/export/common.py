@@ -98,7 +98,7 @@ def base_url(text: str) -> str:
 
 
 def link(site_url: str | None, path: str) -> str:
-    """A package or site path as a URL: absolute under the site's address if known, else relative."""
+    """A package or site path as a URL: absolute under the site's address if known, else as is."""
     return urljoin(site_url, path) if site_url else path
 
 
