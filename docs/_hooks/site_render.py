@@ -770,6 +770,50 @@ def _ratios_table(comparisons: list[Row]) -> list[str]:
     return markdown_table(headers, rows)
 
 
+# benchmarks/run.py's REGRESSION: an after/before quotient of a ratio above it is a regression
+REGRESSION_BOUND = 1.10
+NO_BEFORE_AFTER = (
+    "No before/after comparison is recorded. `python benchmarks/run.py --before REF` also "
+    "measures the code of git REF in the same run and divides each ratio above by the same "
+    f"ratio of REF: a quotient above {REGRESSION_BOUND:.2f} is a regression."
+)
+
+
+def _before_after_table(pairs: dict[str, Any]) -> list[str]:
+    """Each comparison's ratio before and after, their quotient, its bound, and if it is met."""
+    headers = ("Comparison", "Before", "After", "After/before", "Bound", "Met")
+    rows = [
+        (
+            _cell(r["name"]),
+            f"{r['before']:.2f}×",
+            f"{r['after']:.2f}×",
+            f"{r['quotient']:.3f}",
+            f"≤ {r['target']:.2f}",
+            _met(r),
+        )
+        for r in pairs["comparisons"]
+    ]
+    return markdown_table(headers, rows)
+
+
+def _before_after(results: dict[str, Any]) -> list[str]:
+    """The section comparing each ratio after a change with the same ratio before it
+    (benchmarks/run.py --before REF); or that no such comparison is recorded."""
+    lines = ["## Before and after a change", ""]
+    pairs = results.get("before_after")
+    if not pairs:
+        return [*lines, NO_BEFORE_AFTER, ""]
+    return [
+        *lines,
+        "Each ratio above (after) divided by the same ratio measured, in the same run, on the "
+        f"code of <code>{escape(pairs['ref'])}</code> (before): "
+        "a quotient above its bound is a regression.",
+        "",
+        *_before_after_table(pairs),
+        "",
+    ]
+
+
 def _scaling_tables(results: dict[str, Any]) -> list[str]:
     """The validator's seconds per stage at each size, and each stage's growth exponent."""
     scaling = [
@@ -828,6 +872,7 @@ def performance_page(results: dict[str, Any] | None) -> str:
         "",
         *_ratios_table(results["comparisons"]),
         "",
+        *_before_after(results),
         *_scaling_tables(results),
         "",
         *_memory_and_notes(results),
