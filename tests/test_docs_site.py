@@ -279,3 +279,58 @@ def test_methodology_states_the_limits_the_code_sets(site: Path) -> None:
     html = page(site, "methodology")
     assert f"up to {package.MAX_FILE_BYTES // 2**20} MiB each" in html
     assert f"{package.MAX_JSON_DEPTH} levels deep" in html and f"{validation.STAGE_SECONDS:g} s by default" in html
+
+
+def _regression_bound() -> float:
+    """benchmarks/run.py's REGRESSION: the after/before quotient of a ratio above it is a regression."""
+    found = re.search(r"(?m)^REGRESSION = ([0-9.]+)", (ROOT / "benchmarks" / "run.py").read_text(encoding="utf-8"))
+    assert found, "benchmarks/run.py sets no REGRESSION"
+    return float(found[1])
+
+
+def test_performance_page_says_when_no_before_after_comparison_is_recorded(site: Path) -> None:
+    results = json.loads((ROOT / "benchmarks" / "results" / "latest.json").read_text(encoding="utf-8"))
+    html = page(site, "performance")
+    assert 'id="before-and-after-a-change"' in html
+    recorded = "before_after" in results
+    assert ("No before/after comparison is recorded" in html) is not recorded
+    if not recorded:
+        assert f"a quotient above {_regression_bound():.2f} is a regression" in html
+
+
+def test_performance_page_shows_each_before_after_quotient_with_its_bound(tmp_path: Path) -> None:
+    project = copy_site_sources(tmp_path / "project")
+    latest = project / "benchmarks" / "results" / "latest.json"
+    results = json.loads(latest.read_text(encoding="utf-8"))
+    bound, rows = _regression_bound(), []
+    for i, comparison in enumerate(results["comparisons"]):
+        quotient = (1.05, 1.2)[i % 2]  # one within the bound, the next above it
+        before = comparison["ratio"] / quotient
+        rows.append(
+            {
+                "name": comparison["name"],
+                "before": before,
+                "after": comparison["ratio"],
+                "quotient": quotient,
+                "target": bound,
+                "met": quotient <= bound,
+            }
+        )
+    results["before_after"] = {"ref": "v2.0.0", "comparisons": rows, "before": {}}
+    latest.write_text(json.dumps(results), encoding="utf-8")
+    built = build_site(project, tmp_path / "site")
+    assert built.returncode == 0, built.stderr
+    html = page(tmp_path / "site", "performance")
+    assert "No before/after comparison is recorded" not in html and "<code>v2.0.0</code>" in html
+    table = html.split('id="before-and-after-a-change"', 1)[1].split("</table>", 1)[0]
+    cells = [unescape(re.sub(r"<[^>]+>", "", c)) for c in re.findall(r"<td[^>]*>(.*?)</td>", table, re.DOTALL)]
+    assert len(cells) == 6 * len(rows)
+    for row, got in zip(rows, [cells[i : i + 6] for i in range(0, len(cells), 6)], strict=True):
+        assert got == [
+            row["name"],
+            f"{row['before']:.2f}×",
+            f"{row['after']:.2f}×",
+            f"{row['quotient']:.3f}",
+            f"≤ {bound:.2f}",
+            "yes" if row["met"] else "no",
+        ]

@@ -1,4 +1,7 @@
-"""MkDocs hook: generate the site's data pages, downloads and structured data from the package at build time."""
+"""MkDocs hook: generate the site's data pages, downloads and structured data from the package.
+
+Every generated page is rendered at build time, from the package as read once.
+"""
 
 from __future__ import annotations
 
@@ -118,8 +121,8 @@ def downloads_page(downloads: list[dict[str, Any]]) -> str:
             "# Downloads",
             "",
             "Every file below is generated from the data package when this site is built "
-            "(`morocco-migration-2017 export`), never edited by hand, and byte-for-byte reproducible: "
-            "the same package gives the same bytes.",
+            "(`morocco-migration-2017 export`), never edited by hand, and byte-for-byte "
+            "reproducible: the same package gives the same bytes.",
             "",
             render.html_table(("File", "Format", "Size", "SHA-256", "For"), rows, "Downloads"),
             "",
@@ -134,54 +137,85 @@ def read_package(root: Path) -> Package:
     return open_package(root)
 
 
-def _pages(root: Path) -> dict[str, str]:
-    package, stats = _BUILT["package"], _BUILT["stats"]
-    tables, descriptor, resources = package.tables, package.descriptor, package.resources
-    pins = {s["path"]: s for s in descriptor.get("sources", []) if "hash" in s}
-    snapshots = package.snapshot_of()
-    primary = render.primary_source(tables)
+DOWNLOAD_LINE = (
+    "[Download the whole dataset](../downloads.md) "
+    "as a spreadsheet, Parquet, SQLite, JSON or a zip."
+)
+
+
+def _statistic_pages(package: Package, stats: list[dict[str, Any]]) -> dict[str, str]:
+    """One page per statistic: its facts and quote, the downloads link, its claim in JSON-LD."""
+    tables, snapshots = package.tables, package.snapshot_of()
     sources = {s["source_id"]: s for s in render.records(tables["sources"])}
-    pages = {
-        f"statistics/{s['statistic_id']}.md": render.statistic_page(
-            s, tables, snapshots[s["source_id"]], sources[s["source_id"]]
-        )
-        + "\n[Download the whole dataset](../downloads.md) as a spreadsheet, Parquet, SQLite, JSON or a zip.\n\n"
-        + site_jsonld.script(export.claim(_BUILT["package"], s["statistic_id"], _BUILT["site_url"]))
-        + "\n"
-        for s in stats
-    }
-    pages["statistics/index.md"] = (
-        "# Statistics\n\nEvery figure of the article, labelled by what it counts. Each opens a page with its quote, "
-        "its notes and other reports of the same statement.\n\n"
+    pages = {}
+    for s in stats:
+        body = render.statistic_page(s, tables, snapshots[s["source_id"]], sources[s["source_id"]])
+        claim = export.claim(package, s["statistic_id"], _BUILT["site_url"])
+        page = body + f"\n{DOWNLOAD_LINE}\n\n" + site_jsonld.script(claim) + "\n"
+        pages[f"statistics/{s['statistic_id']}.md"] = page
+    return pages
+
+
+def _statistics_index(stats: list[dict[str, Any]]) -> str:
+    """The Statistics section's first page: every figure in one table."""
+    return (
+        "# Statistics\n\nEvery figure of the article, labelled by what it counts. "
+        "Each opens a page with its quote, its notes and other reports of the same statement.\n\n"
         + render.statistics_table(stats, "")
         + "\n"
     )
-    pages["data-dictionary.md"] = render.data_dictionary(resources, tables)
-    roles = render.category_labels(resources["mentions"].field("role"))
-    pages["source.md"] = (
-        f"# Annotated source\n\nThe whole snapshot of *{primary['title']}* ({primary['short_name']}; "
-        f"{render.external(primary['url'], 'the article online')}), "
-        "with every number highlighted, its role named, and a link to the statistic it states or bounds. "
+
+
+def _source_page(package: Package, stats: list[dict[str, Any]]) -> str:
+    """The Annotated source page: the primary source's whole snapshot, every mention marked."""
+    tables = package.tables
+    primary = render.primary_source(tables)
+    roles = render.category_labels(package.resources["mentions"].field("role"))
+    online = render.external(primary["url"], "the article online")
+    return (
+        f"# Annotated source\n\nThe whole snapshot of *{primary['title']}* "
+        f"({primary['short_name']}; {online}), "
+        "with every number highlighted, its role named, "
+        "and a link to the statistic it states or bounds. "
         f"{len(tables['mentions'])} mentions are recorded in `data/mentions.csv`.\n\n"
         + render.annotated_source(
-            snapshots[primary["source_id"]], tables["mentions"], stats, roles, "../statistics/"
+            package.snapshot_of()[primary["source_id"]],
+            tables["mentions"],
+            stats,
+            roles,
+            "../statistics/",
         )
     )
+
+
+def _benchmark_results(root: Path) -> dict[str, Any] | None:
+    """The recorded benchmark results (benchmarks/results/latest.json), or None without them."""
+    results = root / "benchmarks" / "results" / "latest.json"
+    return json.loads(results.read_text()) if results.is_file() else None
+
+
+def _pages(root: Path) -> dict[str, str]:
+    package, stats = _BUILT["package"], _BUILT["stats"]
+    tables, descriptor = package.tables, package.descriptor
+    pins = {s["path"]: s for s in descriptor.get("sources", []) if "hash" in s}
+    citation = yaml.safe_load(read_file(root, "CITATION.cff").decode("utf-8"))
+    pages = _statistic_pages(package, stats)
+    pages["statistics/index.md"] = _statistics_index(stats)
+    pages["data-dictionary.md"] = render.data_dictionary(package.resources, tables)
+    pages["source.md"] = _source_page(package, stats)
     pages["sources.md"] = render.sources_page(tables, pins)
     pages["cross-checks.md"] = render.cross_checks_page(stats, tables, "../statistics/")
-    citation = yaml.safe_load(read_file(root, "CITATION.cff").decode("utf-8"))
     pages["cite.md"] = render.cite_page(citation, descriptor["licenses"][0])
-    results = root / "benchmarks" / "results" / "latest.json"
-    pages["performance.md"] = render.performance_page(
-        json.loads(results.read_text()) if results.is_file() else None
-    )
+    pages["performance.md"] = render.performance_page(_benchmark_results(root))
     pages["changelog.md"] = read_file(root, "CHANGELOG.md").decode("utf-8")
     pages["downloads.md"] = downloads_page(_BUILT["downloads"])
     return pages
 
 
 def _statistics_in_nav(config: MkDocsConfig, stats: list[dict[str, Any]]) -> None:
-    """The statistic pages under Statistics in the navigation, by label (with the period where labels repeat)."""
+    """The statistic pages under Statistics in the navigation, by label.
+
+    Where labels repeat, the period follows the label."""
     labels = [s["label"] for s in stats]
     titles = [
         f"{s['label']}, {s['period_text'] or 'no period given'}"
@@ -215,14 +249,22 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def install_line(repo_url: str | None) -> str:
-    """How to install from the repository, said only when the site knows its address (mkdocs `repo_url`)."""
+    """How to install from the repository, said only when the site knows its address.
+
+    The address is mkdocs' `repo_url`."""
     if not repo_url:
-        return "From a clone of the repository, `python -m pip install .` installs it with the data inside."
-    return f'From the repository, with the data inside:\n\n```sh\npython -m pip install "git+{repo_url}"\n```'
+        return (
+            "From a clone of the repository, `python -m pip install .` "
+            "installs it with the data inside."
+        )
+    command = f'python -m pip install "git+{repo_url}"'
+    return f"From the repository, with the data inside:\n\n```sh\n{command}\n```"
 
 
 def readme_section(root: Path, name: str) -> str:
-    """A section of README.md between its markers: written once, for the repository's readers and the site's."""
+    """A section of README.md between its markers.
+
+    Written once, for the repository's readers and the site's."""
     text = read_file(root, "README.md").decode("utf-8")
     section = text.split(f"<!-- {name}:start -->\n", 1)[1].split(f"<!-- {name}:end -->", 1)[0]
     return section.replace(
@@ -237,15 +279,18 @@ def limits_sentence() -> str:
 
     return (
         f"Files are read up to {package.MAX_FILE_BYTES // 2**20} MiB each, JSON files up to "
-        f"{package.MAX_JSON_BYTES // 2**20} MiB and {package.MAX_JSON_DEPTH} levels deep; a row holds at most "
-        f"{package.MAX_CELLS:,} cells. A text cell holds at most "
-        "the `maxLength` of its field in the Table Schema; the reader still takes a cell as large as its file (the "
-        "`csv` module's 131,072-character limit is raised to match, for Frictionless too), so that an oversized "
-        "cell is reported rather than refused unread. Each "
-        f"stage runs under a time budget (`--timeout`, {validation.STAGE_SECONDS:g} s by default), so a pattern that "
-        f"backtracks is stopped and reported rather than left to hang. At most `--max-problems` problems "
-        f"({validation.MAX_PROBLEMS:,} by default) are listed, and all are counted. Dates must lie between "
-        f"{provenance.EARLIEST_DATE.date()} (Morocco's independence) and the package's `created` date."
+        f"{package.MAX_JSON_BYTES // 2**20} MiB and {package.MAX_JSON_DEPTH} levels deep; "
+        f"a row holds at most {package.MAX_CELLS:,} cells. A text cell holds at most "
+        "the `maxLength` of its field in the Table Schema; "
+        "the reader still takes a cell as large as its file (the "
+        "`csv` module's 131,072-character limit is raised to match, for Frictionless too), "
+        "so that an oversized cell is reported rather than refused unread. Each "
+        f"stage runs under a time budget (`--timeout`, {validation.STAGE_SECONDS:g} s by default), "
+        "so a pattern that backtracks is stopped and reported rather than left to hang. "
+        "At most `--max-problems` problems "
+        f"({validation.MAX_PROBLEMS:,} by default) are listed, and all are counted. "
+        f"Dates must lie between {provenance.EARLIEST_DATE.date()} (Morocco's independence) "
+        "and the package's `created` date."
     )
 
 
