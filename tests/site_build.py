@@ -29,12 +29,14 @@ def copy_site_sources(target: Path) -> Path:
     return target
 
 
-def build_site(project: Path, site: Path, site_url: str | None = SITE_URL) -> subprocess.CompletedProcess[str]:
-    """Build strictly; site_url None builds as mkdocs.yml does with SITE_URL unset."""
+def build_site(
+    project: Path, site: Path, site_url: str | None = SITE_URL, catalog_url: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Build strictly; site_url None builds as mkdocs.yml does with SITE_URL unset, and catalog_url None
+    as it does with CATALOG_URL unset."""
     mkdocs = Path(sys.executable).parent / "mkdocs"
-    env = {k: v for k, v in os.environ.items() if k != "SITE_URL"} | {"NO_MKDOCS_2_WARNING": "1"}
-    if site_url:
-        env["SITE_URL"] = site_url
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "CATALOG_URL")} | {"NO_MKDOCS_2_WARNING": "1"}
+    env |= {name: value for name, value in (("SITE_URL", site_url), ("CATALOG_URL", catalog_url)) if value}
     return subprocess.run(
         [str(mkdocs), "build", "--strict", "--config-file", str(project / "mkdocs.yml"), "--site-dir", str(site)],
         capture_output=True,

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pyld import jsonld
 
 import plain_checks as pc
-from edits import ROOT
+from edits import ROOT, copy_package, edit_descriptor
 from morocco_migration_2017.presentation import format_value
 from site_build import SITE_URL
 
@@ -71,6 +72,46 @@ WIKIDATA = {"Morocco": "https://www.wikidata.org/entity/Q1028"}
 
 def place(area: str) -> dict[str, str]:
     return {"@type": "Place", "name": area, **({"sameAs": WIKIDATA[area]} if area in WIKIDATA else {})}
+
+
+DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
+CATALOG_URL = "https://catalog.example.org/dataset/morocco-migration-2017"
+
+
+def as_list(value: Any) -> list[Any]:
+    """A JSON-LD value as a list: compaction writes a list of one as the one item."""
+    return value if isinstance(value, list) else [value]
+
+
+def agents(descriptor: dict[str, Any], role: str, site_url: str | None) -> list[dict[str, str]]:
+    """The contributors with a role, as the markup names them: their `path` as url, else the site's address."""
+    named = []
+    for contributor in (c for c in descriptor["contributors"] if role in c.get("roles", [])):
+        url = contributor.get("path") or site_url
+        named.append({"@type": "Organization", "name": contributor["title"], **({"url": url} if url else {})})
+    return named
+
+
+def markup_faults(
+    data: dict[str, Any], descriptor: dict[str, Any], site_url: str | None, catalog_url: str | None
+) -> list[str]:
+    """What the Dataset says wrongly of its publisher, release date, catalog and creators, by property."""
+    expected = {
+        "publisher": agents(descriptor, "publisher", site_url) or agents(descriptor, "creator", site_url),
+        "dateModified": descriptor["created"][:10],
+        "includedInDataCatalog": {"@type": "DataCatalog", "url": catalog_url} if catalog_url else None,
+        "creator": agents(descriptor, "creator", site_url),
+    }
+    found = {key: data.get(key) for key in expected}
+    found |= {key: as_list(data[key]) for key in ("publisher", "creator") if key in data}
+    return [f"{key}: {found[key]!r}, expected {value!r}" for key, value in expected.items() if found[key] != value]
+
+
+def test_the_release_date_is_one_date_in_the_descriptor_the_citation_and_the_changelog() -> None:
+    citation = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    heading = re.search(rf"^## \[{re.escape(DESCRIPTOR['version'])}\] - (\S+)$", changelog, re.MULTILINE)
+    assert heading and str(citation["date-released"]) == heading.group(1) == DESCRIPTOR["created"][:10]
 
 
 def test_front_page_has_a_dataset_that_agrees_with_the_package(site: Path) -> None:
@@ -134,6 +175,7 @@ def test_each_claim_carries_its_figure_period_and_place_as_data(site: Path, row:
     key = {"point": "value", "lower_bound": "minValue", "upper_bound": "maxValue"}[row["value_bound"]]
     numbers = {k: figure[k] for k in ("value", "minValue", "maxValue") if k in figure}
     assert figure["@type"] == "QuantitativeValue" and numbers == {key: int(row["value"])}
+    assert [type(n) for n in numbers.values()] == [int]  # a number in the JSON, not its wording or a string
     indicator = next(i for i in pc.rows(ROOT, "indicators") if i["indicator_id"] == row["indicator_id"])
     assert figure["unitText"] == indicator["unit"]
     assert figure["description"] == format_value(row["value"], row["value_bound"], indicator["unit"])
@@ -169,10 +211,14 @@ def test_without_a_site_url_it_builds_with_relative_urls(tmp_path: Path) -> None
     from site_build import build_site, copy_site_sources
 
     out = tmp_path / "site"
-    result = build_site(copy_site_sources(tmp_path / "project"), out, site_url=None)
+    result = build_site(copy_site_sources(tmp_path / "project"), out, site_url=None, catalog_url=CATALOG_URL)
     assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr
     data = expand(blocks(page(out, ""))[0])
     assert "url" not in data and all("://" not in d["contentUrl"] for d in data["distribution"])
+    # CATALOG_URL set (mkdocs.yml's extra.catalog_url) names the catalog; no site address: no creator url
+    assert markup_faults(data, DESCRIPTOR, site_url=None, catalog_url=CATALOG_URL) == []
+    assert data["includedInDataCatalog"] == {"@type": "DataCatalog", "url": CATALOG_URL}
+    assert all("url" not in agent for agent in [*data["creator"], *data["publisher"]])
     assert 'rel="canonical"' not in page(out, "") and "<loc>" not in (out / "sitemap.xml").read_text(encoding="utf-8")
     crate = json.loads((out / "croissant.json").read_text(encoding="utf-8"))
     assert "url" not in crate and crate["distribution"][0]["contentUrl"] == "data/statistics.csv"
@@ -183,3 +229,60 @@ def test_a_malformed_block_would_fail(site: Path) -> None:
     broken = {**document, "@context": {"@vocab": 5}}
     with pytest.raises(jsonld.JsonLdError):
         jsonld.expand(broken, {"documentLoader": _offline_loader})
+
+
+def test_the_dataset_names_its_publisher_release_date_and_creators_and_no_catalog_unless_set(site: Path) -> None:
+    data = expand(blocks(page(site, ""))[0])
+    assert markup_faults(data, DESCRIPTOR, site_url=SITE_URL, catalog_url=None) == []
+    assert "includedInDataCatalog" not in data and data["dateModified"] == DESCRIPTOR["created"][:10]
+    # No contributor has the role publisher, and none has a path: the creators publish, at the site's address.
+    assert as_list(data["publisher"]) == [
+        {"@type": "Organization", "name": "morocco-migration-2017 maintainers", "url": SITE_URL}
+    ]
+    assert as_list(data["creator"]) == as_list(data["publisher"])
+
+
+BROKEN = {
+    "no publisher": lambda d: d.pop("publisher"),
+    "another publisher": lambda d: d.update(publisher={"@type": "Organization", "name": "The North Africa Post"}),
+    "a publisher without its url": lambda d: as_list(d["publisher"])[0].pop("url"),
+    "no dateModified": lambda d: d.pop("dateModified"),
+    "a dateModified not the release's": lambda d: d.update(dateModified="2026-11-28"),
+    "a catalog never configured": lambda d: d.update(includedInDataCatalog={"@type": "DataCatalog", "url": CATALOG_URL}),
+    "a creator with another url": lambda d: as_list(d["creator"])[0].update(url="https://example.com/"),
+    "a creator without its url": lambda d: as_list(d["creator"])[0].pop("url"),
+}
+
+
+@pytest.mark.parametrize("change", BROKEN.values(), ids=BROKEN.keys())
+def test_a_dataset_with_one_of_these_properties_broken_fails(site: Path, change: Any) -> None:
+    data = expand(blocks(page(site, ""))[0])
+    change(data)
+    assert markup_faults(data, DESCRIPTOR, site_url=SITE_URL, catalog_url=None) != []
+
+
+def test_a_configured_catalog_missing_or_elsewhere_fails() -> None:
+    from morocco_migration_2017 import export
+    from morocco_migration_2017.validation import open_package
+
+    data = export.dataset(open_package(ROOT), [], SITE_URL, CATALOG_URL)
+    assert markup_faults(data, DESCRIPTOR, SITE_URL, CATALOG_URL) == []
+    for broken in (
+        {**data, "includedInDataCatalog": {"@type": "DataCatalog", "url": SITE_URL}},
+        {**data, "includedInDataCatalog": None},
+    ):
+        assert markup_faults(broken, DESCRIPTOR, SITE_URL, CATALOG_URL) != []
+
+
+def test_a_contributor_with_the_role_publisher_and_a_path_is_the_publisher_at_its_path(tmp_path: Path) -> None:
+    from morocco_migration_2017 import export
+    from morocco_migration_2017.validation import open_package
+
+    root = copy_package(tmp_path / "package")
+    publisher = {"title": "An archive", "path": "https://archive.example.org/", "roles": ["publisher"]}
+    edit_descriptor(root, lambda d: d["contributors"].append(publisher))
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    data = export.dataset(open_package(root), [], SITE_URL)
+    assert markup_faults(data, descriptor, SITE_URL, None) == []
+    assert data["publisher"] == [{"@type": "Organization", "name": "An archive", "url": "https://archive.example.org/"}]
+    assert markup_faults({**data, "publisher": data["creator"]}, descriptor, SITE_URL, None) != []

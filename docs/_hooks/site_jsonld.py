@@ -1,6 +1,7 @@
-"""schema.org markup as JSON-LD blocks. The documents themselves (the front page's Dataset, a Claim per statistic)
-are built by `morocco_migration_2017.export`, beside croissant.json and annotations.jsonld, so that every machine-
-readable description of the package comes from one place."""
+"""schema.org markup as JSON-LD blocks. The documents themselves (the front page's Dataset, a Claim
+per statistic) are built by `morocco_migration_2017.export`, beside croissant.json and
+annotations.jsonld, so that every machine-readable description of the package comes from one place.
+"""
 
 from __future__ import annotations
 

@@ -309,7 +309,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
             "Licence: " + render.licence_link(package.descriptor["licenses"][0]) + "."
         ),
         "dataset-jsonld": lambda: site_jsonld.script(
-            export.dataset(package, _BUILT["downloads"], _BUILT["site_url"])
+            export.dataset(
+                package, _BUILT["downloads"], _BUILT["site_url"], config.extra.get("catalog_url")
+            )
         ),
     }
 
