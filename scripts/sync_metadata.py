@@ -27,8 +27,12 @@ URLS_HEADER = "[project.urls]\n# written by scripts/sync_metadata.py from repo_u
 
 
 def setting(root: Path, key: str) -> str | None:
-    """A top-level URL setting of mkdocs.yml (read as text: the file may hold tags a safe YAML loader refuses)."""
-    found = re.search(rf"^{key}:[ \t]*['\"]?([^'\"\s#]+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE)
+    """A top-level URL setting of mkdocs.yml (read as text: the file may hold tags a safe YAML loader refuses).
+
+    Only an http(s) address written in the file counts: a tag such as `!ENV SITE_URL` is an address given at
+    build time, which no released file can hold, so it counts as unset."""
+    text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    found = re.search(rf"^{key}:[ \t]*['\"]?(https?://[^'\"\s#]+)", text, re.MULTILINE)
     return found.group(1).rstrip("/") if found else None
 
 

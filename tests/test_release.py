@@ -182,6 +182,20 @@ def test_the_repository_address_is_one_setting(metadata_root: Path) -> None:
     assert sync(metadata_root, "--check").returncode == 0
 
 
+def test_project_urls_are_only_addresses_written_in_mkdocs_yml(metadata_root: Path) -> None:
+    """site_url: !ENV SITE_URL is given at build time: no released file may name "!ENV" as an address."""
+    import tomllib
+
+    mkdocs = metadata_root / "mkdocs.yml"
+    assert "site_url: !ENV SITE_URL" in mkdocs.read_text()
+    assert sync(metadata_root, "--check").returncode == 0
+    assert "urls" not in tomllib.loads((metadata_root / "pyproject.toml").read_text())["project"]
+    mkdocs.write_text(mkdocs.read_text().replace("site_url: !ENV SITE_URL", "site_url: https://example.org/mm/"))
+    assert sync(metadata_root).returncode == 0
+    urls = tomllib.loads((metadata_root / "pyproject.toml").read_text())["project"]["urls"]
+    assert urls == {"Documentation": "https://example.org/mm"}
+
+
 # Zenodo's legacy deposit metadata, which its GitHub integration reads from .zenodo.json.
 ZENODO_KEYS = {
     "title", "upload_type", "access_right", "description", "version", "publication_date", "creators", "license",
