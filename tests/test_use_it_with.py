@@ -116,7 +116,7 @@ def test_the_marks_are_found_and_a_bare_block_is_not_excused() -> None:
 def test_each_client_has_its_section() -> None:
     headings = re.findall(r"^(#+) (.+)$", PAGE.read_text(encoding="utf-8"), re.MULTILINE)
     names = " ".join(text for _, text in headings)
-    for client in ("pandas", "R", "DuckDB", "polars", "Excel", "LibreOffice", "Datasette"):
+    for client in ("pandas", "R", "DuckDB", "polars", "Hugging Face datasets", "Excel", "LibreOffice", "Datasette"):
         assert client in names, client
     assert "JavaScript" in names
 

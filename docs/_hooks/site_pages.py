@@ -52,7 +52,7 @@ PURPOSES = {
     ".zip": (
         "Data Package (zip)",
         "application/zip",
-        "the archive: descriptor, CSVs, schemas and snapshot",
+        "the archive: descriptor, CSVs, schemas, snapshot and a Hugging Face dataset card",
     ),
     export.CROISSANT_FILE: (
         "Croissant 1.1",
