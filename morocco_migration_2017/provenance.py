@@ -507,8 +507,8 @@ def dates_are_plausible(ctx: Package) -> Findings:
 
 
 def sources_are_sound(ctx: Package) -> Findings:
-    """The article is the only primary source, and its snapshot's SHA-256 and size are pinned in
-    the sources of datapackage.json (with every other snapshot's)."""
+    """The article is the only primary source. Its snapshot's SHA-256 and size are pinned in the
+    sources of datapackage.json, with every other snapshot's."""
     sources = ctx.tables["sources"]
     primary = (sources["source_role"] == "primary").sum()
     if primary != 1:
@@ -684,7 +684,7 @@ def _place_fault(area: str, code: str) -> str | None:
 
 
 def places_agree(ctx: Package) -> Findings:
-    """An area and its ISO 3166-1 country_code must agree: the code is the country of that name,
+    """An area and its ISO 3166-1 country_code must agree. The code is the country of that name,
     and an area without a code is no country."""
     stats = ctx.tables["statistics"]
     found = _for_each_row(_place_fault, stats["area"], stats["country_code"].fillna(""))
