@@ -4,10 +4,11 @@
 >>> statistics = mm.load()            # the statistics table, typed
 >>> flat = mm.load_flat()             # each statistic with its claimant, date, indicator and unit
 >>> tables = mm.load_all()            # every table, by name
->>> mm.schema("statistics").validate(statistics)   # the pandera schema derived from the Table Schema
+>>> mm.schema("statistics").validate(statistics)  # the pandera schema from the Table Schema
 >>> mm.verify().release               # the release this copy is identical to, if any
 
-Each call opens the package once (open_package); none imports frictionless, nor pandera unless asked.
+Each call opens the package once (open_package); none imports frictionless, nor pandera unless
+asked.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ def table_names(root: str | Path | None = None) -> list[str]:
 
 
 def load_all(root: str | Path | None = None, *, validate: bool = False) -> dict[str, Any]:
-    """Every table, by name, typed from its Table Schema. validate=True: only if validate finds no problem."""
+    """Every table, by name, typed from its Table Schema. validate=True: only if validate finds no
+    problem."""
     return open_package(root, validate=validate).tables
 
 
@@ -44,7 +46,8 @@ def load(
 
 
 def load_flat(root: str | Path | None = None, *, validate: bool = False) -> Any:
-    """The statistics, each row self-contained: the statement's claimant and date, the indicator's label and unit."""
+    """The statistics, each row self-contained: the statement's claimant and date, the indicator's
+    label and unit."""
     tables = load_all(root, validate=validate)
     names = {"inferred_fields": "statement_inferred_fields", "notes": "statement_notes"}
     flat = tables["statistics"].merge(

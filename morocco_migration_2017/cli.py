@@ -1,4 +1,6 @@
-"""The command line: `morocco-migration-2017 validate|verify|show|export`. Exit 0 sound, 1 problems, 2 usage error."""
+"""The command line: `morocco-migration-2017 validate|verify|show|export`.
+
+Exit 0 sound, 1 problems, 2 usage error."""
 
 from __future__ import annotations
 
@@ -42,6 +44,21 @@ class _Version(
         parser.exit()
 
 
+def _add_verify(commands: Any) -> None:
+    """The verify command and its arguments."""
+    check = commands.add_parser("verify", help="is this copy a release? name every difference")
+    check.description = (
+        "Compare a copy (a package folder or one table's CSV) with every released version, "
+        "file by file."
+    )
+    check.epilog = (
+        "Exit status: 0 identical to a release (named), 1 matches none, "
+        "2 usage error or unreadable copy."
+    )
+    check.add_argument("path", nargs="?", help=f"{PATH['help']}, or a CSV of one of its tables")
+    check.add_argument("--json", action="store_true", help="print a machine-readable report")
+
+
 def _parser() -> argparse.ArgumentParser:
     from .validation import MAX_PROBLEMS, STAGE_SECONDS
 
@@ -66,11 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     rules = "whose rules judge: the release's, or a fork's"
     check.add_argument("--rules", choices=("release", "copy"), default="release", help=rules)
-    check = commands.add_parser("verify", help="is this copy a release? name every difference")
-    check.description = "Compare a copy (a package folder or one table's CSV) with every released version, file by file."
-    check.epilog = "Exit status: 0 identical to a release (named), 1 matches none, 2 usage error or unreadable copy."
-    check.add_argument("path", nargs="?", help=f"{PATH['help']}, or a CSV of one of its tables")
-    check.add_argument("--json", action="store_true", help="print a machine-readable report")
+    _add_verify(commands)
     commands.add_parser("show", help="print the statistics as a readable table").add_argument(
         "path", **PATH
     )
@@ -93,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
 def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
     from .validation import validate_package
 
-    # pandera would import hypothesis for data synthesis, which validate never uses (0.2 s of a 1 s run).
+    # pandera would import hypothesis for data synthesis, which validate never uses (0.2 s of 1 s).
     blocked = sys.modules.setdefault("hypothesis", None) is None  # type: ignore[arg-type]
     try:
         report = validate_package(args.path, args.timeout, args.max_problems, args.rules)
@@ -156,8 +169,10 @@ def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
         )
         lines += [
             row["statistic_id"],
-            f"  {format_value(row['value'], row['value_bound'], row['unit'])} | {format_period(row)} | {row['area']}",
-            f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]} (inferred: {inferred})",
+            f"  {format_value(row['value'], row['value_bound'], row['unit'])} | "
+            f"{format_period(row)} | {row['area']}",
+            f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]} "
+            f"(inferred: {inferred})",
             textwrap.fill(
                 f"\u201c{row['quote']}\u201d",
                 width=100,
@@ -182,8 +197,9 @@ def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
 
 
 def _say(text: str, stream: Any) -> bool:
-    """Write, and say whether all of it could be (no stream, a pipe closed early, a full disk: it could not). The
-    bytes go through the binary buffer, whose write may take only part of them when the reader has gone."""
+    """Write, and say whether all of it could be (no stream, a pipe closed early, a full disk: it
+    could not). The bytes go through the binary buffer, whose write may take only part of them
+    when the reader has gone."""
     try:
         if not hasattr(stream, "buffer"):  # a text stream in memory takes all of it, or raises
             return stream.write(text) == len(text)

@@ -1,4 +1,5 @@
-"""One problem found in a package, located as a spreadsheet user would look for it, and printed safely."""
+"""One problem found in a package, located as a spreadsheet user would look for it, and printed
+safely."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
-# Control, format (zero-width, bidi), separator and unassigned characters could forge or hide output.
+# Control, format (zero-width, bidi), separator and unassigned characters could forge or hide
+# output.
 _UNPRINTABLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 SHOWN_CHARACTERS = 1000  # of a message, field or value: a cell may hold megabytes
 
 
 def printable(text: str) -> str:
-    """Text as one line of printable characters: anything that could move the cursor or hide is escaped."""
+    """Text as one line of printable characters: anything that could move the cursor or hide is
+    escaped."""
     if (
         text.isascii() and text.isprintable()
     ):  # the common case, without a Unicode lookup per character
@@ -25,7 +28,8 @@ def printable(text: str) -> str:
 
 @dataclass(frozen=True)
 class Problem:
-    """A fault: which stage found it, in which file, row (header is row 1) and field, and the bad value."""
+    """A fault: which stage found it, in which file, row (header is row 1) and field, and the bad
+    value."""
 
     check: str
     file: str
@@ -71,11 +75,13 @@ class Problem:
 
 
 class PackageError(Exception):
-    """The package, or one of its files, cannot be read; the message names the file and the reason."""
+    """The package, or one of its files, cannot be read; the message names the file and the
+    reason."""
 
 
 class DataPackageError(PackageError, ValueError):
-    """The package breaks a rule; raised by open_package(strict=True) and load*() with the first problem."""
+    """The package breaks a rule; raised by open_package(strict=True) and load*() with the first
+    problem."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.line())

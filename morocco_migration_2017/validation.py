@@ -1,8 +1,8 @@
 """The whole verdict on a package: read once, then four stages, each on what the last one passed.
 
 files -> frictionless -> pandera -> provenance (STAGES): a stage runs only when the stages before it
-found nothing, so no fault is reported twice. Each stage has a time budget (_timed); the report keeps
-the first max_problems problems and counts them all (Report.add).
+found nothing, so no fault is reported twice. Each stage has a time budget (_timed); the report
+keeps the first max_problems problems and counts them all (Report.add).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ MAX_PROBLEMS = (
 
 @dataclass
 class Report:
-    """The first max_problems problems, in stage order, of problem_count; stages skipped; seconds."""
+    """The first max_problems problems, in stage order, of problem_count; skipped stages; times."""
 
     package: Path
     max_problems: int = MAX_PROBLEMS
@@ -78,7 +78,8 @@ class Report:
 
 def files_stage(root: Path, rules: str) -> Package:
     """The copy's rules are the release's, the package is safe to open, every file is UTF-8 without
-    BOM with LF line endings, a final newline and commas, and the snapshot pins hold (read_package)."""
+    BOM with LF line endings, a final newline and commas, and the snapshot pins hold
+    (read_package)."""
     return read_package(root, strict=False, rules=rules)
 
 
@@ -86,8 +87,9 @@ def frictionless_stage(pkg: Package, report: Report) -> None:
     """The Table Schemas, as `frictionless validate` runs them: types, required cells, enumerations,
     patterns, minimums, header, primary and foreign keys.
 
-    The schemas go inline, as read. One table at a time, as Package.validate runs them: once the list
-    is full, the others could only be counted, and a table with foreign keys reads those it names."""
+    The schemas go inline, as read. One table at a time, as Package.validate runs them: once the
+    list is full, the others could only be counted, and a table with foreign keys reads those it
+    names."""
     from frictionless import FrictionlessException
     from frictionless import Package as Frictionless
 
@@ -213,8 +215,9 @@ def open_package(
     rules: str = "release",
     validate: bool = False,
 ) -> Package:
-    """The package at root, read once (read_package); validate=True, with strict: also checked by every
-    later stage, so that load*(validate=True) and the exports accept exactly what validate accepts."""
+    """The package at root, read once (read_package); validate=True, with strict: also checked by
+    every later stage, so that load*(validate=True) and the exports accept exactly what validate
+    accepts."""
     pkg = read_package(root, strict=strict, rules=rules)
     found = check_opened(pkg).problems if strict and validate else []
     if found:

@@ -1,4 +1,5 @@
-"""Is this copy a release? Else every difference from the nearest one, named offline from releases/."""
+"""Is this copy a release? Else every difference from the nearest one, named offline from
+releases/."""
 
 import csv
 import hashlib
@@ -123,7 +124,8 @@ def _cells(name: str, old: bytes, new: bytes, key: list[str]) -> Iterator[Differ
 
 def _steps(value: Any) -> tuple[list[tuple[str, Any]], list[str] | None]:
     """A JSON value's children, each with its path step. A list whose items all have distinct names
-    (fields, resources) is stepped by name, and its names are returned, so that their order counts."""
+    (fields, resources) is stepped by name, and its names are returned, so that their order
+    counts."""
     if isinstance(value, dict):
         return [(f".{k}", v) for k, v in value.items()], None
     if not isinstance(value, list):
@@ -166,7 +168,8 @@ def _first(name: str, old: bytes, new: bytes) -> Difference:
 
 def _changed(name: str, old: bytes, new: bytes, keys: dict[str, list[str]]) -> Iterator[Difference]:
     """A changed file's differences read as the release reads it (a table by cell, a JSON file by
-    path); if none is named, or it is unreadable from some point on, where its text first differs."""
+    path); if none is named, or it is unreadable from some point on, where its text first
+    differs."""
     if name in keys:
         found = _cells(name, old, new, keys[name])
     elif name.endswith(".json"):
@@ -256,6 +259,26 @@ def _nearest(mine: dict[str, dict], known: dict, only: str | None) -> tuple[str,
     return nearest, files[nearest], distance[nearest]
 
 
+def _read_copy(path: str | Path | None, raw: dict[str, bytes] | None, known: dict) -> tuple:
+    """The copy at path, a package (by default) or one table's CSV: its label, the table it is
+    (or None), its files and the files no release has."""
+    target = Path(path or ".")
+    if path is None or not target.is_file() or target.name == DESCRIPTOR:
+        return _package(path, raw, known)
+    return _table(target, known)
+
+
+def _files_differing(mine: dict[str, dict], theirs: dict[str, dict]) -> list[Difference]:
+    """Each file whose hash or size is not the release's, by name, at a cost that does not grow
+    with its rows."""
+    names = sorted(mine.keys() | theirs.keys())
+    return [
+        Difference(n, _what(theirs.get(n), mine.get(n)))
+        for n in names
+        if mine.get(n) != theirs.get(n)
+    ]
+
+
 def verify(
     path: str | Path | None = None, raw: dict[str, bytes] | None = None, files_only: bool = False
 ) -> Verdict:
@@ -263,20 +286,12 @@ def verify(
     table's CSV, a release? raw: the files as already read (validate's Package.raw), so that none is
     read twice. files_only: name only the files that differ, at a cost that does not grow with their
     rows (validate's one line)."""
-    known, target = releases(), Path(path or ".")
-    if path is None or not target.is_file() or target.name == DESCRIPTOR:
-        label, only, copy, added = _package(path, raw, known)
-    else:
-        label, only, copy, added = _table(target, known)
+    known = releases()
+    label, only, copy, added = _read_copy(path, raw, known)
     mine = {n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for n, d in copy.items()}
     nearest, theirs, distance = _nearest(mine, known, only)
     if files_only:
-        names = sorted(mine.keys() | theirs.keys())
-        found = [
-            Difference(n, _what(theirs.get(n), mine.get(n)))
-            for n in names
-            if mine.get(n) != theirs.get(n)
-        ]
+        found = _files_differing(mine, theirs)
     else:
         release = {n: known[nearest]["content"][n] for n in theirs}
         found = compare(release, copy, known[nearest]["tables"]) if distance else []

@@ -1,5 +1,5 @@
-"""What the source's words imply: the value of a number as written, the bound that the words before it give,
-and the kind and start of the period that a phrase names."""
+"""What the source's words imply: the value of a number as written, the bound that the words before
+it give, and the kind and start of the period that a phrase names."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ _SCALES = {
     " million": 1_000_000,
     " billion": 1_000_000_000,
 }
-# A number as an article writes it: its currency sign, digits, scale word and ordinal suffix are all part of it.
+# A number as an article writes it: its currency sign, digits, scale word and ordinal suffix are all
+# part of it.
 MENTION_PATTERN = re.compile(
     r"(?P<currency>\$)?(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?P<scale>K|k| thousand| million| billion)?(?P<ordinal>st|nd|rd|th)?"
 )
-# The qualifier just before a number, and the value_bound it implies; None: not decided yet, so the check asks
-# for a decision instead of passing. The first phrase of a bound is how the CLI and the docs word it.
+# The qualifier just before a number, and the value_bound it implies; None: not decided yet, so the
+# check asks for a decision instead of passing. The first phrase of a bound is how the CLI and the
+# docs word it.
 QUALIFIERS: dict[str, str | None] = {"more than": "lower_bound", "over": "lower_bound"}
 QUALIFIERS |= {"as much as": "upper_bound", "up to": "upper_bound"}
 QUALIFIERS |= dict.fromkeys(
@@ -29,12 +31,13 @@ QUALIFIERS |= dict.fromkeys(
 QUALIFIERS |= dict.fromkeys(
     ("roughly", "less than", "fewer than", "under", "circa", "close to", "estimated")
 )
-# Words decided to leave a number plain when they stand just before it: a verb ("foiling 50,000"), or a word with
-# the preposition that ties it to the number ("the dismantling of 80", "cells to 3000"). A preposition alone
-# decides nothing ("north of", "upwards of" are qualifiers): any other ending asks for a decision, it is never
-# read as "no qualifier".
+# Words decided to leave a number plain when they stand just before it: a verb ("foiling 50,000"),
+# or a word with the preposition that ties it to the number ("the dismantling of 80", "cells to
+# 3000"). A preposition alone decides nothing ("north of", "upwards of" are qualifiers): any other
+# ending asks for a decision, it is never read as "no qualifier".
 NEUTRAL = frozenset(("foiling", "foils", "dismantles", "dismantling of", "return of", "cells to"))
-# The words a source may use for each unit of indicators.unit: an indicator's unit_words must name its unit.
+# The words a source may use for each unit of indicators.unit: an indicator's unit_words must name
+# its unit.
 UNITS = {
     "attempts": {"attempts"},
     "networks": {"networks", "cells", "rings", "groups"},
@@ -47,8 +50,9 @@ BOUND_WORDS = {
 }
 _QUALIFIER = "|".join(q.replace(" ", r"\s+") for q in sorted(QUALIFIERS, key=len, reverse=True))
 _LAST_WORDS = re.compile(rf"(?:\b({_QUALIFIER})|((?:\w+\s+)?\w+))?\W*\Z", re.IGNORECASE)
-# period_text as printed -> (period_type, whether it names a start year); a phrase without a year of its
-# own ("this year") takes the statement's year. Listed longest first: the finder takes the whole phrase.
+# period_text as printed -> (period_type, whether it names a start year); a phrase without a year of
+# its own ("this year") takes the statement's year. Listed longest first: the finder takes the whole
+# phrase.
 PERIODS = ((r"so far in (\d{4})", "year_to_date", True), (r"in (\d{4})", "year_to_date", True))
 PERIODS += (
     (r"since (\d{4})", "cumulative_since_date", True),
@@ -59,7 +63,8 @@ PERIOD_PHRASE = re.compile(r"\b(?:" + "|".join(p.replace("()", "") for p, _, _ i
 
 
 def parse_mention(text: str) -> Decimal | None:
-    """The value a mention denotes; None when it is not a number we can read, or an ordinal (never a value)."""
+    """The value a mention denotes; None when it is not a number we can read, or an ordinal (never a
+    value)."""
     match = MENTION_PATTERN.fullmatch(text)
     if match is None or match["ordinal"]:
         return None
@@ -67,8 +72,8 @@ def parse_mention(text: str) -> Decimal | None:
 
 
 def implied_bound(text_before: str) -> tuple[str | None, str]:
-    """(value_bound, words) that the words just before a number imply: a qualifier's bound, "point" after a
-    neutral word or none, None (a decision is needed) after any other word."""
+    """(value_bound, words) that the words just before a number imply: a qualifier's bound, "point"
+    after a neutral word or none, None (a decision is needed) after any other word."""
     match = _LAST_WORDS.search(text_before)
     qualifier, words = " ".join((match[1] or "").lower().split()), (match[2] or "").lower().split()
     if qualifier:
@@ -78,8 +83,8 @@ def implied_bound(text_before: str) -> tuple[str | None, str]:
 
 
 def implied_period(period_text: str | None, year: int) -> tuple[str, str | None] | None:
-    """(period_type, period_start) that period_text implies for a statement of that year; None for wording no
-    rule covers yet."""
+    """(period_type, period_start) that period_text implies for a statement of that year; None for
+    wording no rule covers yet."""
     if not period_text:
         return "unspecified", None
     for pattern, kind, starts in PERIODS:
