@@ -16,12 +16,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from .package import Package, default_root
+from .package import Package
 from .problems import DataPackageError, PackageError
+from .reading import default_root
 from .validation import open_package
-from .verify import (
-    verify,
-)  # the function, not its module: imported eagerly so that the name stays the function
+from .verify import verify  # the function, not its module: eagerly, so the name stays the function
 
 
 def table_names(root: str | Path | None = None) -> list[str]:

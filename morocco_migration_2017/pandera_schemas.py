@@ -17,8 +17,9 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from .package import TYPES, Resource, constraints, patterns, read_package
+from .package import read_package
 from .problems import Problem
+from .rules import TYPES, Resource, constraints, patterns
 
 # Rules on two fields of one row, which Table Schema cannot state: (table, first, second, strict)
 ROW_RULES = (

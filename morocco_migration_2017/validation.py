@@ -17,8 +17,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from .package import DESCRIPTOR, MAX_FILE_BYTES, Package, read_package, resolve_root
+from .package import Package, read_package
 from .problems import DataPackageError, Problem
+from .reading import DESCRIPTOR, MAX_FILE_BYTES, resolve_root
 
 STAGE_SECONDS = 120.0  # the default time budget of each stage (validate --timeout)
 MAX_PROBLEMS = (

@@ -13,17 +13,9 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from .package import (
-    DESCRIPTOR,
-    MAX_FILE_BYTES,
-    MAX_JSON_BYTES,
-    Package,
-    package_files,
-    parse_json,
-    read_file,
-    resolve_root,
-)
+from .package import Package, package_files
 from .problems import PackageError, printable
+from .reading import DESCRIPTOR, MAX_FILE_BYTES, MAX_JSON_BYTES, parse_json, read_file, resolve_root
 
 RELEASES = Path(__file__).resolve().parent / "releases"
 SHOWN = 1000  # differences kept, printed and listed in --json; all are counted

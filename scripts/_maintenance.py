@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from morocco_migration_2017.package import read_file
+from morocco_migration_2017.reading import read_file
 
 
 class MaintenanceError(Exception):

@@ -24,8 +24,10 @@ import sys
 from pathlib import Path
 
 from _maintenance import MaintenanceError, apply_changes, read_rows, render_rows
-from morocco_migration_2017.package import DESCRIPTOR, Package, PackageError, read_file, unsafe_path_reason
+from morocco_migration_2017.package import Package
+from morocco_migration_2017.problems import PackageError
 from morocco_migration_2017.provenance import FACTS
+from morocco_migration_2017.reading import DESCRIPTOR, read_file, unsafe_path_reason
 from morocco_migration_2017.wording import MENTION_PATTERN
 
 

@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 from _maintenance import MaintenanceError, apply_changes, read_rows, render_rows
-from morocco_migration_2017.package import PackageError, release_rules
+from morocco_migration_2017.package import release_rules
+from morocco_migration_2017.problems import PackageError
 
 
 def canonical_changes(root: Path) -> dict[Path, bytes]:

@@ -24,7 +24,8 @@ import zipfile
 from pathlib import Path
 
 from _maintenance import atomic_write
-from morocco_migration_2017.package import DESCRIPTOR, Package, package_files, parse_json, resolve_root
+from morocco_migration_2017.package import Package, package_files
+from morocco_migration_2017.reading import DESCRIPTOR, parse_json, resolve_root
 from morocco_migration_2017.verify import compare
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -274,11 +274,11 @@ def test_data_dictionary_justifies_the_type_of_value(site: Path) -> None:
 
 
 def test_methodology_states_the_limits_the_code_sets(site: Path) -> None:
-    from morocco_migration_2017 import package, validation
+    from morocco_migration_2017 import reading, validation
 
     html = page(site, "methodology")
-    assert f"up to {package.MAX_FILE_BYTES // 2**20} MiB each" in html
-    assert f"{package.MAX_JSON_DEPTH} levels deep" in html and f"{validation.STAGE_SECONDS:g} s by default" in html
+    assert f"up to {reading.MAX_FILE_BYTES // 2**20} MiB each" in html
+    assert f"{reading.MAX_JSON_DEPTH} levels deep" in html and f"{validation.STAGE_SECONDS:g} s by default" in html
 
 
 def _regression_bound() -> float:

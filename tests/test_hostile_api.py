@@ -288,7 +288,8 @@ def test_a_usage_error_never_shows_a_traceback(tmp_path: Path) -> None:
 
 
 def test_a_number_field_loads_as_floats() -> None:
-    from morocco_migration_2017.package import Resource, typed_column
+    from morocco_migration_2017.package import typed_column
+    from morocco_migration_2017.rules import Resource
 
     field = {"name": "share", "type": "number"}
     typed = typed_column(Resource("t", "t.csv", {"fields": [field]}), pd.Series(["0.5", "12", None], name="share"), field)

@@ -18,7 +18,7 @@ from test_hostile import schema_edit
 import morocco_migration_2017 as mm
 from edits import ROOT, copy_package, edit_descriptor, edit_rows, resource
 from morocco_migration_2017.cli import main
-from morocco_migration_2017.package import CONSTRAINTS
+from morocco_migration_2017.rules import CONSTRAINTS
 from morocco_migration_2017.validation import validate_package
 
 SNAP = "data/sources/northafricapost-20703.txt"

@@ -155,7 +155,7 @@ def test_a_frame_of_the_wrong_dtype_fails() -> None:
     ],
 )
 def test_patterns_that_can_backtrack_are_refused(pattern: str, words: str) -> None:
-    from morocco_migration_2017.package import backtracking_reason
+    from morocco_migration_2017.rules import backtracking_reason
 
     assert words in (backtracking_reason(pattern) or "")
     assert backtracking_reason("[a-z](_?[a-z0-9])*") is None and backtracking_reason("a{1000}") is None

@@ -40,7 +40,7 @@ def test_descriptor_source_is_the_primary_source_row() -> None:
 
 
 def test_every_constraint_the_schemas_use_is_accepted() -> None:
-    from morocco_migration_2017.package import CONSTRAINTS
+    from morocco_migration_2017.rules import CONSTRAINTS
 
     used = {
         key

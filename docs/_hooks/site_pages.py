@@ -22,7 +22,8 @@ from mkdocs.structure.pages import Page
 
 import site_render as render
 from morocco_migration_2017 import export
-from morocco_migration_2017.package import Package, package_files, read_file
+from morocco_migration_2017.package import Package, package_files
+from morocco_migration_2017.reading import read_file
 from morocco_migration_2017.validation import open_package
 
 PLACEHOLDER = re.compile(r"<!-- generated:([a-z-]+) -->")
@@ -275,12 +276,12 @@ def readme_section(root: Path, name: str) -> str:
 
 def limits_sentence() -> str:
     """The validator's limits as the code sets them, so the methodology cannot drift from them."""
-    from morocco_migration_2017 import package, provenance, validation
+    from morocco_migration_2017 import provenance, reading, rules, validation
 
     return (
-        f"Files are read up to {package.MAX_FILE_BYTES // 2**20} MiB each, JSON files up to "
-        f"{package.MAX_JSON_BYTES // 2**20} MiB and {package.MAX_JSON_DEPTH} levels deep; "
-        f"a row holds at most {package.MAX_CELLS:,} cells. A text cell holds at most "
+        f"Files are read up to {reading.MAX_FILE_BYTES // 2**20} MiB each, JSON files up to "
+        f"{reading.MAX_JSON_BYTES // 2**20} MiB and {reading.MAX_JSON_DEPTH} levels deep; "
+        f"a row holds at most {rules.MAX_CELLS:,} cells. A text cell holds at most "
         "the `maxLength` of its field in the Table Schema; "
         "the reader still takes a cell as large as its file (the "
         "`csv` module's 131,072-character limit is raised to match, for Frictionless too), "

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-from morocco_migration_2017.package import Resource
 from morocco_migration_2017.presentation import format_period, format_value
+from morocco_migration_2017.rules import Resource
 
 Row = dict[str, Any]  # one row of a typed table: missing cells are None
 Tables = dict[str, pd.DataFrame]

@@ -16,8 +16,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 
-from ..package import Package, read_file
+from ..package import Package
 from ..problems import PackageError
+from ..reading import read_file
 
 NAME = "morocco-migration-2017"
 

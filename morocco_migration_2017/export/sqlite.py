@@ -20,7 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..package import Package, Resource, constraints, patterns
+from ..package import Package
+from ..rules import Resource, constraints, patterns
 from .common import NAME, atomic, records
 
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT", "date": "TEXT"}

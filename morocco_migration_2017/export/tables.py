@@ -10,7 +10,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..package import Package, constraints
+from ..package import Package
+from ..rules import constraints
 from .common import NAME, atomic, citation, pinned_zip, records
 
 
