@@ -191,6 +191,10 @@ def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
     except ImportError as err:
         extra = "pip install 'morocco-migration-2017[export]'"
         raise PackageError(f"export needs the [export] extra ({err}); {extra}") from None
+    except OSError as err:  # --out is a file, a folder that cannot be made, a full disk
+        where = err.filename or args.out
+        reason = err.strerror or err
+        raise PackageError(f"export: cannot write {printable(str(where))}: {reason}") from None
     if args.base_url is None and LINKING.intersection(args.format):
         _say(f"morocco-migration-2017: note: {RELATIVE}\n", sys.stderr)
     return 0, [f"wrote {path}" for path in written]

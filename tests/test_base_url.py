@@ -107,3 +107,12 @@ def test_base_url_normalises() -> None:
     assert base_url(BASE) == BASE
     with pytest.raises(PackageError):
         base_url(" https://example.org/")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["https://exa mple.org/", "https://example.org/\x1b[31mX", "https://example.org/\u202e", "https://example.org/\nx"],
+)
+def test_a_base_url_with_spaces_or_control_characters_is_refused(address: str) -> None:
+    with pytest.raises(PackageError, match="printable ASCII"):
+        base_url(address)

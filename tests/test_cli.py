@@ -131,3 +131,29 @@ def test_show_into_a_closed_pipe_is_quiet() -> None:
     )
     assert result.stdout.strip() == pc.rows(ROOT, "statistics")[0]["statistic_id"]
     assert result.stderr == ""
+
+
+def run_export(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "morocco_migration_2017", "export", *args]
+    return subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
+
+
+def test_export_to_a_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """--out naming a file, not a folder: one line that names it, exit 2, no traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = run_export("--format", "sqlite", "--out", str(blocker / "sub"))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "cannot write" in result.stderr and "a-file" in result.stderr
+
+
+@pytest.mark.parametrize("fmt, name", [("sqlite", "morocco-migration-2017.db"), ("json", "morocco-migration-2017.json")])
+def test_export_onto_a_folder_leaves_no_temporary_file(tmp_path: Path, fmt: str, name: str) -> None:
+    """A folder where the export's file goes: exit 2 with one line, and no temporary file is left."""
+    (tmp_path / name).mkdir()
+    for _ in range(2):
+        result = run_export("--format", fmt, "--out", str(tmp_path))
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "cannot write" in result.stderr
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -274,6 +274,17 @@ def test_a_configured_catalog_missing_or_elsewhere_fails() -> None:
         assert markup_faults(broken, DESCRIPTOR, SITE_URL, CATALOG_URL) != []
 
 
+@pytest.mark.parametrize("catalog", ["javascript:alert(1)", "not a url", "https://catalog.example.org/a b"])
+def test_a_catalog_url_that_is_not_an_http_address_is_refused(catalog: str) -> None:
+    """The catalog's address goes into every page's markup: only an absolute http(s) URL is taken."""
+    from morocco_migration_2017 import export
+    from morocco_migration_2017.problems import PackageError
+    from morocco_migration_2017.validation import open_package
+
+    with pytest.raises(PackageError, match=r"^catalog_url "):
+        export.dataset(open_package(ROOT), [], SITE_URL, catalog)
+
+
 def test_a_contributor_with_the_role_publisher_and_a_path_is_the_publisher_at_its_path(tmp_path: Path) -> None:
     from morocco_migration_2017 import export
     from morocco_migration_2017.validation import open_package

@@ -24,8 +24,8 @@ def _occurs_once(text: str, part: str) -> bool:
 
 
 def quote_selector(text: str, start: int, end: int) -> dict[str, str]:
-    """A TextQuoteSelector for text[start:end] whose prefix and suffix (at least QUOTE_CONTEXT characters where
-    the text has them) make it occur once in the text."""
+    """A TextQuoteSelector for text[start:end] whose prefix and suffix (at least QUOTE_CONTEXT
+    characters where the text has them) make it occur once in the text."""
     width = QUOTE_CONTEXT
     while True:
         prefix, suffix = text[max(0, start - width) : start], text[end : end + width]
@@ -42,7 +42,8 @@ def quote_selector(text: str, start: int, end: int) -> dict[str, str]:
 def _target(
     package: Package, source_id: str, start: int, end: int, site_url: str | None
 ) -> dict[str, Any]:
-    """The characters start..end (code points, end exclusive) of a source's snapshot, by quote and by position."""
+    """The characters start..end (code points, end exclusive) of a source's snapshot, by quote
+    and by position."""
     source = the_row(package, "sources", source_id=source_id)
     text = package.snapshots[source["snapshot_path"]]
     return {

@@ -51,12 +51,24 @@ def citation(package: Package) -> str:
 
 
 def atomic(path: Path, data: bytes) -> Path:
+    """Write data to path through a temporary file beside it, so a reader sees the old file or the
+    new one, never part of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     with os.fdopen(handle, "wb") as out:
         out.write(data)
-    os.chmod(temp, 0o644)
-    os.replace(temp, path)
+    return put_in_place(temp, path)
+
+
+def put_in_place(temp: str, path: Path) -> Path:
+    """Move a finished temporary file onto path; if that fails (path is a folder, say), remove the
+    temporary file so that nothing is left behind, and raise."""
+    try:
+        os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except OSError:
+        Path(temp).unlink(missing_ok=True)
+        raise
     return path
 
 
@@ -80,8 +92,14 @@ def sha256(data: bytes) -> str:
 
 
 def base_url(text: str) -> str:
-    """The site's address checked: an absolute http(s) URL with a host and no query or fragment,
-    ending in '/' (so that paths join under it). PackageError, a usage error, for anything else."""
+    """The site's address checked (see checked_url), ending in '/' so that paths join under it."""
+    text = checked_url(text, "--base-url")
+    return text if text.endswith("/") else text + "/"
+
+
+def checked_url(text: str, setting: str) -> str:
+    """An address checked: an absolute http(s) URL with a host, no query or fragment, only
+    printable ASCII. PackageError, a usage error that names the setting, for anything else."""
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 (a port that is not a number raises ValueError)
@@ -89,13 +107,13 @@ def base_url(text: str) -> str:
         parts = None
     if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
         problem = "is not an absolute http(s) URL"
-    elif parts.query or parts.fragment or text != text.strip():
-        problem = "has a query, a fragment or spaces"
+    elif parts.query or parts.fragment or not all("!" <= c <= "~" for c in text):
+        problem = "has a query, a fragment, spaces or characters outside printable ASCII"
     else:
-        return text if text.endswith("/") else text + "/"
+        return text
     shown = text if len(text) <= 80 else text[:79] + "…"
-    example = "give the site's address, e.g. https://example.org/data/"
-    raise PackageError(f"--base-url {shown!r} {problem}; {example}")
+    example = "give an address such as https://example.org/data/"
+    raise PackageError(f"{setting} {shown!r} {problem}; {example}")
 
 
 def link(site_url: str | None, path: str) -> str:

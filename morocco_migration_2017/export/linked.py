@@ -20,6 +20,7 @@ from ..presentation import format_value
 from .annotations import ANNOTATIONS_FILE, annotation_id
 from .common import (
     atomic,
+    checked_url,
     cite_as,
     day,
     json_bytes,
@@ -332,7 +333,8 @@ def dataset(
         "distribution": [_download(f, site_url) for f in [*files, *exports]],
     }
     if catalog_url:
-        document["includedInDataCatalog"] = {"@type": "DataCatalog", "url": catalog_url}
+        catalog = {"@type": "DataCatalog", "url": checked_url(catalog_url, "catalog_url")}
+        document["includedInDataCatalog"] = catalog
     return document
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from ..package import Package
 from ..rules import Resource, constraints, patterns
-from .common import NAME, atomic, records
+from .common import NAME, atomic, put_in_place, records
 
 _SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "string": "TEXT", "date": "TEXT"}
 _DATE_GLOB = "[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]"
@@ -343,7 +343,6 @@ def to_sqlite(package: Package, out: Path, site_url: str | None = None) -> list[
                 [tuple(r.values()) for r in records(package, name)],
             )
     db.close()
-    os.chmod(temp, 0o644)
-    os.replace(temp, out / f"{NAME}.db")
+    put_in_place(temp, out / f"{NAME}.db")
     metadata = json.dumps(datasette_metadata(package, NAME), indent=2, ensure_ascii=False) + "\n"
     return [out / f"{NAME}.db", atomic(out / "metadata.json", metadata.encode("utf-8"))]
