@@ -223,9 +223,8 @@ def notes(result: dict) -> list[str]:
     lines.append(
         "Version 3 runs more checks than version 1 did (the bounds, units and periods that the source's words give, "
         "mention roles, evidence spans, inferred fields, dates, places and text hygiene), each on whole columns, "
-        "reading each distinct value once. The stage times above are taken one stage after another; the command "
-        "line runs Frictionless in a forked process while pandera and provenance run, so on two free cores "
-        "validate takes little more than the Frictionless stage."
+        "reading each distinct value once. The stage times above are taken one stage after another, as the "
+        "command line runs them, in one process."
     )
     lines.append(
         "The synthetic rows repeat the real ones, so texts repeat; the pattern and date checks match each "
