@@ -1,6 +1,6 @@
 """Issue: export --base-url. With the site's address (the option, or SITE_URL) every id of
-annotations.jsonld is absolute under it; without it the ids are relative, and both the document
-and the command say so."""
+annotations.jsonld and every @id of croissant.json is absolute under it; without it the ids are
+relative, and both the document and the command say so."""
 
 from __future__ import annotations
 
@@ -74,6 +74,45 @@ def test_without_a_base_url_the_ids_are_relative_and_said_so(
     assert all(not urlsplit(value).scheme for value in ids(document))
     assert "relative" in document["comment"] and "--base-url" in document["comment"]
     assert document["@context"][1]["comment"] == "http://www.w3.org/2000/01/rdf-schema#comment"
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "relative" in err and "--base-url" in err
+
+
+def exported_croissant(tmp_path: Path, *options: str) -> dict[str, Any]:
+    assert main(["export", "--format", "croissant", "--out", str(tmp_path), *options]) == 0
+    return json.loads((tmp_path / "croissant.json").read_text(encoding="utf-8"))
+
+
+def test_every_croissant_id_is_absolute_under_the_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SITE_URL", raising=False)
+    document = exported_croissant(tmp_path, "--base-url", BASE)
+    found = list(ids({k: v for k, v in document.items() if k != "@context"}))
+    fields = sum(len(r["field"]) for r in document["recordSet"])
+    assert len(found) > len(document["distribution"]) + 2 * fields  # files, fields, their sources
+    for value in found:
+        if value.startswith("urn:uuid:"):  # the dataset's own id, absolute already
+            continue
+        parts = urlsplit(value)
+        assert (parts.scheme, parts.netloc) == ("https", "example.org"), value
+        assert parts.path.startswith("/mm/"), value
+    assert "rdfs:comment" not in document
+    files = {f["@id"]: f["contentUrl"] for f in document["distribution"]}
+    assert files[BASE + "data/statistics.csv"] == "data/statistics.csv"  # loads beside itself
+    statistics = document["recordSet"][0]
+    assert statistics["@id"] == BASE + "croissant.json#statistics"
+
+
+def test_without_a_base_url_croissant_says_its_ids_are_relative(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("SITE_URL", raising=False)
+    document = exported_croissant(tmp_path)
+    found = ids({k: v for k, v in document.items() if k != "@context"})
+    relative = [value for value in found if not value.startswith("urn:uuid:")]
+    assert relative and all(not urlsplit(value).scheme for value in relative)
+    comment = document["rdfs:comment"]
+    assert "relative" in comment and "--base-url" in comment and "croissant.json" in comment
+    assert document["@context"]["rdfs"] == "http://www.w3.org/2000/01/rdf-schema#"
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "relative" in err and "--base-url" in err
 

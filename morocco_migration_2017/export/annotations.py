@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..package import Package
 from ..presentation import format_value
-from .common import atomic, json_bytes, link, rows_where, sha256, the_row
+from .common import atomic, json_bytes, link, relative_note, rows_where, sha256, the_row
 
 ANNOTATIONS_FILE = "annotations.jsonld"
 
@@ -68,10 +68,6 @@ def annotation_id(site_url: str | None, key: str) -> str:
 
 # Without the site's address every id is a path relative to annotations.jsonld's own place; the
 # collection says so in rdfs:comment, a term the collection's local context defines.
-RELATIVE_NOTE = (
-    "The ids are relative: paths from where annotations.jsonld sits, beside datapackage.json. "
-    "Export with --base-url (or SITE_URL) to make them absolute."
-)
 ANNO = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT = {"sha256": "https://schema.org/sha256"}
 COMMENT_TERM = {"comment": "http://www.w3.org/2000/01/rdf-schema#comment"}
@@ -121,7 +117,7 @@ def annotations(package: Package, site_url: str | None = None) -> dict[str, Any]
     statistics = rows_where(package, "statistics")
     items = [_statistic(package, s, row_of[s["statistic_id"]], site_url) for s in statistics]
     items += [_mention(package, m, site_url) for m in rows_where(package, "mentions")]
-    relative = {} if site_url else {"comment": RELATIVE_NOTE}
+    relative = {} if site_url else {"comment": relative_note(ANNOTATIONS_FILE)}
     return {
         "@context": [ANNO, CONTEXT | (COMMENT_TERM if relative else {})],
         "id": link(site_url, ANNOTATIONS_FILE),

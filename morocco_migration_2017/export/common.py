@@ -116,6 +116,14 @@ def checked_url(text: str, setting: str) -> str:
     raise PackageError(f"{setting} {shown!r} {problem}; {example}")
 
 
+def relative_note(document: str) -> str:
+    """What a linked-data export says of itself when it was made without the site's address."""
+    return (
+        f"The ids are relative: paths from where {document} sits, beside datapackage.json. "
+        "Export with --base-url (or SITE_URL) to make them absolute."
+    )
+
+
 def link(site_url: str | None, path: str) -> str:
     """A package or site path as a URL: absolute under the site's address if known, else as is."""
     return urljoin(site_url, path) if site_url else path

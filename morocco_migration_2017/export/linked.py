@@ -5,8 +5,9 @@ The front page's Dataset and croissant.json describe one dataset, with one `@id`
 properties they share come from one function (`_about`); they stay two documents. The page's
 Dataset is what search engines read in the HTML: light, with absolute URLs when the site's address
 is set, and a distribution of every file and export. croissant.json is what loaders read: record
-sets, typed fields, keys and checksums, with paths relative to itself, so the same bytes work on
-the site, in the zip and from `export`, offline."""
+sets, typed fields, keys and checksums, with `contentUrl` relative to itself, so the same bytes
+work on the site, in the zip and from `export`, offline. Its ids are absolute under the site's
+address when that is given, and relative paths, as the document says, when not."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from .common import (
     json_bytes,
     link,
     package_entries,
+    relative_note,
     rows_where,
     sha256,
     the_row,
@@ -67,6 +69,7 @@ _CROISSANT_CONTEXT: dict[str, Any] = {
     "cr": "http://mlcommons.org/croissant/",
     "rai": "http://mlcommons.org/croissant/RAI/",
     "dct": "http://purl.org/dc/terms/",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "conformsTo": "dct:conformsTo",
     "data": {"@id": "cr:data", "@type": "@json"},
     "examples": {"@id": "cr:examples", "@type": "@json"},
@@ -225,12 +228,19 @@ def _about(package: Package, site_url: str | None) -> dict[str, Any]:
     return about
 
 
-def _file_objects(package: Package) -> list[dict[str, Any]]:
-    """A FileObject with its size and sha256 for every file of the package but datapackage.json."""
+def _local_id(site_url: str | None, local: str) -> str:
+    """The id of a record set or field: a fragment of croissant.json's address, or, without the
+    site's address, the bare name."""
+    return f"{link(site_url, CROISSANT_FILE)}#{local}" if site_url else local
+
+
+def _file_objects(package: Package, site_url: str | None) -> list[dict[str, Any]]:
+    """A FileObject with its size and sha256 for every file of the package but datapackage.json;
+    its id is the file's address, its contentUrl the path beside croissant.json."""
     return [
         {
             "@type": "cr:FileObject",
-            "@id": f["path"],
+            "@id": link(site_url, f["path"]),
             "name": f["name"],
             "description": f["description"],
             "contentUrl": f["path"],
@@ -243,63 +253,66 @@ def _file_objects(package: Package) -> list[dict[str, Any]]:
     ]
 
 
-def _column(csv_path: str, column: str) -> dict[str, Any]:
-    return {"fileObject": {"@id": csv_path}, "extract": {"column": column}}
+def _column(csv_path: str, column: str, site_url: str | None) -> dict[str, Any]:
+    return {"fileObject": {"@id": link(site_url, csv_path)}, "extract": {"column": column}}
 
 
-def _references(package: Package, name: str) -> dict[str, dict[str, Any]]:
+def _references(package: Package, name: str, site_url: str | None) -> dict[str, dict[str, Any]]:
     """Each field of a table that is a foreign key, and the key's file and column it points to."""
     return {
-        field: _column(package.resources[key["reference"]["resource"]].path, target)
+        field: _column(package.resources[key["reference"]["resource"]].path, target, site_url)
         for key in package.resources[name].foreign_keys
         for field, target in zip(key["fields"], key["reference"]["fields"], strict=True)
     }
 
 
-def _record_set(package: Package, name: str) -> dict[str, Any]:
+def _record_set(package: Package, name: str, site_url: str | None) -> dict[str, Any]:
     """A table as a RecordSet: a typed Field per column, read from its CSV, with its key and
     references."""
     resource = package.resources[name]
-    references = _references(package, name)
+    references = _references(package, name, site_url)
     fields = [
         {
             "@type": "cr:Field",
-            "@id": f"{name}/{f['name']}",
+            "@id": _local_id(site_url, f"{name}/{f['name']}"),
             "name": f["name"],
             "description": f.get("description", ""),
             "dataType": _FIELD_TYPES[f.get("type", "string")],
-            "source": _column(resource.path, f["name"]),
+            "source": _column(resource.path, f["name"], site_url),
             **({"references": references[f["name"]]} if f["name"] in references else {}),
         }
         for f in resource.fields
     ]
     return {
         "@type": "cr:RecordSet",
-        "@id": name,
+        "@id": _local_id(site_url, name),
         "name": name,
         "description": resource.schema.get("description", ""),
-        "key": [{"@id": f"{name}/{k}"} for k in resource.primary_key],
+        "key": [{"@id": _local_id(site_url, f"{name}/{k}")} for k in resource.primary_key],
         "field": fields,
     }
 
 
 def croissant(package: Package, site_url: str | None = None) -> dict[str, Any]:
     """The package as Croissant 1.1: a FileObject with sha256 for every CSV and snapshot, a
-    RecordSet per table with typed fields, its key and its foreign keys as references. Paths are
-    relative to the document, which sits beside datapackage.json (the site's root, the zip's
-    folder). A reference names the key's file and column: mlcroissant 1.1 joins a reference to
-    another record set's field with that set's output and fails to load."""
+    RecordSet per table with typed fields, its key and its foreign keys as references. Each
+    contentUrl is relative to the document, which sits beside datapackage.json (the site's root,
+    the zip's folder); without site_url the ids are too, as the document's rdfs:comment says.
+    A reference names the key's file and column: mlcroissant 1.1 joins a reference to another
+    record set's field with that set's output and fails to load."""
+    relative = {} if site_url else {"rdfs:comment": relative_note(CROISSANT_FILE)}
     return {
         "@context": _CROISSANT_CONTEXT,
         "@type": "sc:Dataset",
         "conformsTo": CROISSANT,
         **_about(package, site_url),
+        **relative,
         "citeAs": cite_as(package),
         "rai:dataCollection": METHOD,
         "rai:dataLimitations": LIMITS,
         "rai:dataBiases": BIASES,
-        "distribution": _file_objects(package),
-        "recordSet": [_record_set(package, name) for name in package.resources],
+        "distribution": _file_objects(package, site_url),
+        "recordSet": [_record_set(package, name, site_url) for name in package.resources],
     }
 
 
