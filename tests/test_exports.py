@@ -93,6 +93,14 @@ def test_xlsx_sheets_are_ready_to_filter_and_hold_their_enums(exported: Path) ->
         for number, title in enumerate(header, 1):
             width = sheet.column_dimensions[sheet.cell(1, number).column_letter].width
             assert width >= min(len(title) + 2, 60), (name, title)
+        wrapped = 0
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                width = sheet.column_dimensions[cell.column_letter].width
+                too_long = cell.value is not None and len(str(cell.value)) + 2 > width
+                assert bool(cell.alignment.wrap_text) == too_long, (name, cell.coordinate)
+                wrapped += too_long
+        assert wrapped or name != "statistics"  # the quotes are longer than 60 characters: they wrap
 
 
 def test_xlsx_read_me_quotes_each_figure(exported: Path) -> None:

@@ -99,13 +99,23 @@ def _enum_lists(sheet: Any, fields: list[dict[str, Any]]) -> None:
         sheet.add_data_validation(rule)
 
 
-def _fit_widths(sheet: Any) -> None:
-    """Each column as wide as its longest cell (header included), between 8 and 60 characters."""
-    from openpyxl.utils import get_column_letter
+WIDEST = 60  # characters; a longer cell wraps within its column
 
-    for number, column in enumerate(sheet.iter_cols(values_only=True), 1):
-        longest = max((len(str(value)) for value in column if value is not None), default=0)
-        sheet.column_dimensions[get_column_letter(number)].width = min(max(longest + 2, 8), 60)
+
+def _fit_widths(sheet: Any) -> None:
+    """Each column as wide as its longest cell (header included), between 8 and 60 characters; a
+    cell longer than its column wraps, so none is cut off."""
+    from openpyxl.styles import Alignment
+
+    for column in sheet.iter_cols():
+        longest = max(
+            (len(str(cell.value)) for cell in column if cell.value is not None), default=0
+        )
+        width = min(max(longest + 2, 8), WIDEST)
+        sheet.column_dimensions[column[0].column_letter].width = width
+        for cell in column:
+            if cell.value is not None and len(str(cell.value)) + 2 > width:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _xlsx_value(value: Any, field: dict[str, Any]) -> Any:
