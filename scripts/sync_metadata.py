@@ -6,7 +6,8 @@ datapackage.json is the one source of the version, the date (`created`), the tit
 licence; `repo_url` in mkdocs.yml is the one setting of the repository's address (and `site_url` of the docs').
 From them this script writes:
 
-- CITATION.cff: `version`, `date-released` and, once the address is set, `repository-code`;
+- CITATION.cff: `version`, `date-released` and, once the address is set, `repository-code`, at the top and
+  in `preferred-citation` (what GitHub's "Cite this repository" reads);
 - .zenodo.json: what Zenodo reads when a GitHub release mints a DOI for the version;
 - pyproject.toml: `[project.urls]`, once an address is set (the wheel's project links).
 
@@ -36,13 +37,26 @@ def setting(root: Path, key: str) -> str | None:
     return found.group(1).rstrip("/") if found else None
 
 
+PREFERRED = "\npreferred-citation:\n"
+
+
 def citation(text: str, descriptor: dict, repo: str | None) -> str:
-    """CITATION.cff with the version, the release date and the repository's address of the descriptor and mkdocs.yml."""
-    text = re.sub(r"^version: .*$", f"version: {descriptor['version']}", text, count=1, flags=re.MULTILINE)
-    text = re.sub(r"^date-released: .*$", f"date-released: {descriptor['created'][:10]}", text, count=1, flags=re.MULTILINE)
-    text = re.sub(r"^repository-code: .*\n", "", text, flags=re.MULTILINE)
+    """CITATION.cff with the version, the release date and the repository's address of the descriptor and mkdocs.yml,
+    at the top level and in preferred-citation (its keys indented by two spaces)."""
+    top, marker, preferred = text.partition(PREFERRED)
+    top = citation_keys(top, "", descriptor, repo)
+    return top + marker + (citation_keys(preferred, "  ", descriptor, repo) if marker else "")
+
+
+def citation_keys(text: str, indent: str, descriptor: dict, repo: str | None) -> str:
+    """The version, release date and repository-code keys written at one indent of a CITATION.cff."""
+    text = re.sub(rf"^{indent}version: .*$", f"{indent}version: {descriptor['version']}", text, count=1, flags=re.MULTILINE)
+    released = f"{indent}date-released: {descriptor['created'][:10]}"
+    text = re.sub(rf"^{indent}date-released: .*$", released, text, count=1, flags=re.MULTILINE)
+    text = re.sub(rf"^{indent}repository-code: .*\n", "", text, flags=re.MULTILINE)
     if repo:
-        text = re.sub(r"^(date-released: .*\n)", rf'\1repository-code: "{repo}"\n', text, count=1, flags=re.MULTILINE)
+        where = rf"^({indent}date-released: .*\n)"
+        text = re.sub(where, rf'\1{indent}repository-code: "{repo}"\n', text, count=1, flags=re.MULTILINE)
     return text
 
 

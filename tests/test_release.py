@@ -151,7 +151,22 @@ def test_a_new_version_makes_the_citation_stale_until_synced(metadata_root: Path
     assert json.loads((metadata_root / ".zenodo.json").read_text())["version"] == "9.1.0"
     assert sync(metadata_root, "--check").returncode == 0
     cff_lines = (metadata_root / "CITATION.cff").read_text().splitlines()
-    assert [line for line in cff_lines if line not in citation_lines()] == ["version: 9.1.0", "date-released: 2030-02-03"]
+    changed = ["version: 9.1.0", "date-released: 2030-02-03", "  version: 9.1.0", "  date-released: 2030-02-03"]
+    assert [line for line in cff_lines if line not in citation_lines()] == changed
+    assert (str(cff["preferred-citation"]["version"]), str(cff["preferred-citation"]["date-released"])) == (
+        "9.1.0",
+        "2030-02-03",
+    )
+
+
+SAME_AS_THE_TOP = ("title", "version", "date-released", "authors", "license")
+
+
+def test_the_preferred_citation_is_the_dataset_as_the_top_level_describes_it() -> None:
+    """GitHub's "Cite this repository" reads preferred-citation: it must say what the file's top level says."""
+    data = citation()
+    preferred = data["preferred-citation"]
+    assert {key: preferred[key] for key in SAME_AS_THE_TOP} == {key: data[key] for key in SAME_AS_THE_TOP}
 
 
 def citation_lines() -> list[str]:
