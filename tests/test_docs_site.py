@@ -117,7 +117,9 @@ def test_placeholder_scan_catches_broken_text() -> None:
 def test_an_empty_field_leaves_no_broken_text(tmp_path: Path) -> None:
     project = copy_site_sources(tmp_path / "project")
     citation = project / "CITATION.cff"
-    citation.write_text(citation.read_text().replace("    year: 2017\n", "").replace("date-released: 2026-11-29\n", ""))
+    citation.write_text(
+        citation.read_text().replace("    year: 2017\n", "").replace("\ndate-released: 2026-11-29\n", "\n", 1)
+    )
     set_cell(project, "sources", 3, "published", "")  # a cross-check report whose date is unknown
     set_cell(project, "statements", 2, "notes", "")
     for field in ("country_code", "period_text", "inferred_fields"):
