@@ -163,14 +163,13 @@ def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
 
 
 def _say(text: str, stream: Any) -> bool:
-    """Write through the binary buffer (whose write may take only part), and say whether all of
-    it could be (no stream, a pipe closed early, a full disk: it could not)."""
+    """Write, and say whether all of it could be (not to no stream, a closed pipe, a full disk)."""
     try:
         if not hasattr(stream, "buffer"):  # a text stream in memory takes all of it, or raises
             return stream.write(text) == len(text)
         data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
         stream.flush()
-        while data:
+        while data:  # the binary buffer's write may take only part, when the reader has gone
             data = data[stream.buffer.write(data) :]
         stream.buffer.flush()
         return True

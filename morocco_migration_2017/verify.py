@@ -204,9 +204,18 @@ def _table(target: Path, known: dict) -> Copy:
     return f"{target} (as {only})", only, {only: data}, []
 
 
-def _unlike(mine: dict[str, dict], theirs: dict[str, dict]) -> list[str]:
-    """The files whose hash or size is not the release's, by name."""
-    return sorted(n for n in mine.keys() | theirs.keys() if mine.get(n) != theirs.get(n))
+def _read_copy(path: str | Path | None, raw: Files | None, known: dict) -> Copy:
+    """The copy at path: a package (by default), or one table's CSV."""
+    target = Path(path or ".")
+    if path is None or not target.is_file() or target.name == DESCRIPTOR:
+        return _package(path, raw, known)
+    return _table(target, known)
+
+
+def _files_differing(mine: dict[str, dict], theirs: dict[str, dict]) -> list[Difference]:
+    """Each file whose hash or size is not the release's, by name."""
+    names = sorted(n for n in mine.keys() | theirs.keys() if mine.get(n) != theirs.get(n))
+    return [Difference(n, _what(theirs.get(n), mine.get(n))) for n in names]
 
 
 def _nearest(mine: dict[str, dict], known: dict, only: str | None) -> tuple[str, dict, int]:
@@ -215,7 +224,7 @@ def _nearest(mine: dict[str, dict], known: dict, only: str | None) -> tuple[str,
     files = {
         v: {n: e for n, e in r["files"].items() if only in (None, n)} for v, r in known.items()
     }
-    distance = {v: len(_unlike(mine, f)) for v, f in files.items() if f}
+    distance = {v: len(_files_differing(mine, f)) for v, f in files.items() if f}
     nearest = min(reversed(list(distance)), key=distance.__getitem__)
     return nearest, files[nearest], distance[nearest]
 
@@ -227,13 +236,11 @@ def verify(
     table's CSV, a release? raw: the files validate read; files_only: name only the files that
     differ, at a cost that does not grow with their rows."""
     known = releases()
-    target = Path(path or ".")
-    is_table = path is not None and target.is_file() and target.name != DESCRIPTOR
-    label, only, copy, added = _table(target, known) if is_table else _package(path, raw, known)
+    label, only, copy, added = _read_copy(path, raw, known)
     mine = {n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for n, d in copy.items()}
     nearest, theirs, distance = _nearest(mine, known, only)
     if files_only:
-        found = [Difference(n, _what(theirs.get(n), mine.get(n))) for n in _unlike(mine, theirs)]
+        found = _files_differing(mine, theirs)
     else:
         release = {n: known[nearest]["content"][n] for n in theirs}
         found = compare(release, copy, known[nearest]["tables"]) if distance else []
