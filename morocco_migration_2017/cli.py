@@ -1,8 +1,5 @@
-"""The command line: `morocco-migration-2017 validate|verify|show|export`.
-
-Exit 0 sound, 1 problems, 2 usage error."""
-
-from __future__ import annotations
+"""The command line: `morocco-migration-2017 validate|verify|show|export`. Exit 0 sound,
+1 problems, 2 usage error."""
 
 import argparse
 import contextlib
@@ -22,6 +19,7 @@ FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip", "croissant", "annotations
 LINKING = {"annotations", "croissant", "zip"}  # formats whose ids are absolute under --base-url
 RELATIVE = "ids are relative, the dataset has no url: give --base-url URL (or set SITE_URL)"
 PATH = {"nargs": "?", "help": "package folder or its datapackage.json (default: this package)"}
+JSON = {"action": "store_true", "help": "print a machine-readable report"}
 
 
 def _positive(kind: type) -> Any:
@@ -34,29 +32,12 @@ def _positive(kind: type) -> Any:
     return read
 
 
-class _Version(
-    argparse.Action
-):  # the version is read from datapackage.json only when asked (no file is read twice)
+class _Version(argparse.Action):  # reads datapackage.json only when asked (no file read twice)
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
         from . import __version__
 
         print(f"{parser.prog} {__version__}")
         parser.exit()
-
-
-def _add_verify(commands: Any) -> None:
-    """The verify command and its arguments."""
-    check = commands.add_parser("verify", help="is this copy a release? name every difference")
-    check.description = (
-        "Compare a copy (a package folder or one table's CSV) with every released version, "
-        "file by file."
-    )
-    check.epilog = (
-        "Exit status: 0 identical to a release (named), 1 matches none, "
-        "2 usage error or unreadable copy."
-    )
-    check.add_argument("path", nargs="?", help=f"{PATH['help']}, or a CSV of one of its tables")
-    check.add_argument("--json", action="store_true", help="print a machine-readable report")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,34 +49,32 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("validate", help="run every check; one line per problem")
-    check.description = (
-        "Check the files by the release's rules, then Frictionless, pandera and provenance."
-    )
+    check.description = "Check the files by the release's rules, then Frictionless, pandera and "
+    check.description += "provenance."
     check.add_argument("path", **PATH)
-    check.add_argument("--json", action="store_true", help="print a machine-readable report")
+    check.add_argument("--json", **JSON)
     budget = "seconds a stage may take (%(default)g)"
     check.add_argument("--timeout", type=_positive(float), default=STAGE_SECONDS, help=budget)
-    check.add_argument(
-        "--max-problems",
-        type=_positive(int),
-        default=MAX_PROBLEMS,
-        help="problems to list (%(default)s)",
-    )
+    listed = "problems to list (%(default)s)"
+    check.add_argument("--max-problems", type=_positive(int), default=MAX_PROBLEMS, help=listed)
     rules = "whose rules judge: the release's, or a fork's"
     check.add_argument("--rules", choices=("release", "copy"), default="release", help=rules)
-    _add_verify(commands)
-    commands.add_parser("show", help="print the statistics as a readable table").add_argument(
-        "path", **PATH
-    )
+    check = commands.add_parser("verify", help="is this copy a release? name every difference")
+    check.description = "Compare a copy (a package folder or one table's CSV) with every released "
+    check.description += "version, file by file."
+    check.epilog = "Exit status: 0 identical to a release (named), 1 matches none, 2 usage error "
+    check.epilog += "or unreadable copy."
+    check.add_argument("path", nargs="?", help=f"{PATH['help']}, or a CSV of one of its tables")
+    check.add_argument("--json", **JSON)
+    show = commands.add_parser("show", help="print the statistics as a readable table")
+    show.add_argument("path", **PATH)
     export = commands.add_parser(
         "export", help="write the package as xlsx, Parquet, SQLite, JSON or a zip"
     )
-    export.add_argument(
-        "--format", choices=FORMATS, required=True, action="append", help="repeat for several"
-    )
-    export.add_argument(
-        "--out", default="dist/exports", help="folder to write into (default dist/exports)"
-    )
+    several = "repeat for several"
+    export.add_argument("--format", choices=FORMATS, required=True, action="append", help=several)
+    into = "folder to write into (default dist/exports)"
+    export.add_argument("--out", default="dist/exports", help=into)
     address = "the site's address: annotation ids are absolute under it (default: $SITE_URL)"
     site = os.environ.get("SITE_URL") or None
     export.add_argument("--base-url", metavar="URL", default=site, help=address)
@@ -113,20 +92,17 @@ def _validate(args: argparse.Namespace) -> tuple[int, list[str]]:
     finally:
         if blocked and sys.modules.get("hypothesis", 0) is None:
             del sys.modules["hypothesis"]
+    code = int(not report.valid)
     if args.json:
-        return int(not report.valid), json.dumps(
-            report.as_dict(), indent=2, ensure_ascii=True
-        ).splitlines()
-    lines = [problem.line() for problem in report.problems] + [
-        printable(f"skipped: {note}") for note in report.skipped
-    ]
+        return code, json.dumps(report.as_dict(), indent=2, ensure_ascii=True).splitlines()
+    lines = [problem.line() for problem in report.problems]
+    lines += [printable(f"skipped: {note}") for note in report.skipped]
     counts = ", ".join(f"{count} {name}" for name, count in report.row_counts.items())
     pins = "; ".join(f"{path} {pin}" for path, pin in report.snapshots.items())
-    return int(not report.valid), lines + (
-        [f"valid: {counts}", f"snapshots: {pins}", _release_line(args.path, report.raw)]
-        if report.valid
-        else [_release_line(args.path, report.raw), report.summary()]
-    )
+    release = _release_line(args.path, report.raw)
+    if report.valid:
+        return code, [*lines, f"valid: {counts}", f"snapshots: {pins}", release]
+    return code, [*lines, release, report.summary()]
 
 
 def _release_line(path: str | None, raw: dict[str, bytes]) -> str:
@@ -137,23 +113,20 @@ def _release_line(path: str | None, raw: dict[str, bytes]) -> str:
         return f"release: not checked ({err})"
     if verdict.release:
         return f"release: identical to {verdict.release}"
-    count = verdict.count
-    differ = "1 file differs" if count == 1 else f"{count} files differ"
+    differ = "1 file differs" if verdict.count == 1 else f"{verdict.count} files differ"
     return f"release: matches no release (nearest {verdict.nearest}, {differ}; run verify)"
 
 
 def _verify(args: argparse.Namespace) -> tuple[int, list[str]]:
     verdict = verify(args.path)
-    if args.json:
-        report = {k: v for k, v in asdict(verdict).items() if k != "count"} | {
-            "identical": verdict.release is not None
-        }
-        report |= {"difference_count": verdict.count, "differences": report["differences"][:SHOWN]}
-        report["truncated"] = verdict.count > len(report["differences"])
-        return int(not verdict.release), json.dumps(
-            report, indent=2, ensure_ascii=True, default=str
-        ).splitlines()
-    return int(not verdict.release), verdict.lines()
+    code = int(not verdict.release)
+    if not args.json:
+        return code, verdict.lines()
+    report = {k: v for k, v in asdict(verdict).items() if k != "count"}
+    report |= {"identical": verdict.release is not None, "difference_count": verdict.count}
+    report["differences"] = report["differences"][:SHOWN]
+    report["truncated"] = verdict.count > len(report["differences"])
+    return code, json.dumps(report, indent=2, ensure_ascii=True, default=str).splitlines()
 
 
 def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
@@ -162,24 +135,14 @@ def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
 
     lines = []
     for _, row in load_flat(args.path).iterrows():
-        inferred = " ".join(
-            str(row[c])
-            for c in ("statement_inferred_fields", "inferred_fields")
-            if isinstance(row[c], str)
-        )
-        lines += [
-            row["statistic_id"],
-            f"  {format_value(row['value'], row['value_bound'], row['unit'])} | "
-            f"{format_period(row)} | {row['area']}",
-            f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]} "
-            f"(inferred: {inferred})",
-            textwrap.fill(
-                f"\u201c{row['quote']}\u201d",
-                width=100,
-                initial_indent="  ",
-                subsequent_indent="   ",
-            ),
-        ]
+        fields = (row["statement_inferred_fields"], row["inferred_fields"])
+        inferred = " ".join(str(f) for f in fields if isinstance(f, str))
+        value = format_value(row["value"], row["value_bound"], row["unit"])
+        where = f"  {value} | {format_period(row)} | {row['area']}"
+        claim = f"  {row['claimant']}, {row['claimant_role']}, {str(row['claim_date'])[:10]}"
+        quote = f"\u201c{row['quote']}\u201d"
+        quote = textwrap.fill(quote, width=100, initial_indent="  ", subsequent_indent="   ")
+        lines += [row["statistic_id"], where, f"{claim} (inferred: {inferred})", quote]
     return 0, "\n".join(lines).splitlines()
 
 
@@ -192,53 +155,43 @@ def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
         extra = "pip install 'morocco-migration-2017[export]'"
         raise PackageError(f"export needs the [export] extra ({err}); {extra}") from None
     except OSError as err:  # --out is a file, a folder that cannot be made, a full disk
-        where = err.filename or args.out
-        reason = err.strerror or err
-        raise PackageError(f"export: cannot write {printable(str(where))}: {reason}") from None
+        where = printable(str(err.filename or args.out))
+        raise PackageError(f"export: cannot write {where}: {err.strerror or err}") from None
     if args.base_url is None and LINKING.intersection(args.format):
         _say(f"morocco-migration-2017: note: {RELATIVE}\n", sys.stderr)
     return 0, [f"wrote {path}" for path in written]
 
 
 def _say(text: str, stream: Any) -> bool:
-    """Write, and say whether all of it could be (no stream, a pipe closed early, a full disk: it
-    could not). The bytes go through the binary buffer, whose write may take only part of them
-    when the reader has gone."""
+    """Write, and say whether all of it could be (not to no stream, a closed pipe, a full disk)."""
     try:
         if not hasattr(stream, "buffer"):  # a text stream in memory takes all of it, or raises
             return stream.write(text) == len(text)
         data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
         stream.flush()
-        while data:
+        while data:  # the binary buffer's write may take only part, when the reader has gone
             data = data[stream.buffer.write(data) :]
         stream.buffer.flush()
         return True
     except (AttributeError, ValueError, OSError):
-        with contextlib.suppress(
-            AttributeError, ValueError, OSError
-        ):  # nor may the interpreter's last flush fail
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # nor may the last flush
             os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
         return False
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if hasattr(sys.stdout, "reconfigure"):
-        sys.stdout.reconfigure(
-            errors="backslashreplace"
-        )  # an ASCII terminal gets escapes, not a crash
+    if hasattr(sys.stdout, "reconfigure"):  # an ASCII terminal gets escapes, not a crash
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:  # anything but a PackageError is a bug, and shows its traceback
         args = _parser().parse_args(argv)
-        code, lines = {"validate": _validate, "verify": _verify, "show": _show, "export": _export}[
-            args.command
-        ](args)
+        run = {"validate": _validate, "verify": _verify, "show": _show, "export": _export}
+        code, lines = run[args.command](args)
         written = _say("".join(f"{printable(line)}\n" for line in lines), sys.stdout)
         error = None if written else "the report could not be written"
     except PackageError as err:
-        error = (
-            str(err)
-            if len(str(err)) <= SHOWN_CHARACTERS
-            else str(err)[: SHOWN_CHARACTERS - 1] + "…"
-        )
+        error = str(err)
+        if len(error) > SHOWN_CHARACTERS:
+            error = error[: SHOWN_CHARACTERS - 1] + "…"
     if error:
         _say(printable(f"morocco-migration-2017: error: {error}") + "\n", sys.stderr)
         return 2

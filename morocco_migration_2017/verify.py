@@ -1,5 +1,4 @@
-"""Is this copy a release? Else every difference from the nearest one, named offline from
-releases/."""
+"""Is this copy a release? Else every difference from the nearest one, read from releases/."""
 
 import csv
 import hashlib
@@ -21,6 +20,8 @@ RELEASES = Path(__file__).resolve().parent / "releases"
 SHOWN = 1000  # differences kept, printed and listed in --json; all are counted
 _ABSENT = object()  # a value a JSON file does not have
 _ORDER = " (order of names)"  # the path of a named list's order
+Files = dict[str, bytes]  # each file's bytes, by its path in the package
+Copy = tuple[str, str | None, Files, list[str]]  # label, its one table, files, added
 
 
 @dataclass(frozen=True)
@@ -37,12 +38,10 @@ class Difference:
         """The difference as one printable line: where, what, and the value on each side."""
         field_label = "" if str(self.field).startswith("$") else "field "
         where = (("row ", self.row), ("character ", self.position), (field_label, self.field))
-        at = ", ".join(
-            [self.file] + [f"{label}{value}" for label, value in where if value is not None]
-        )
+        at = [self.file] + [f"{label}{value}" for label, value in where if value is not None]
         sides = (("release", self.release), ("copy", self.copy))
         shown = ", ".join(f"{side} {value!r}" for side, value in sides if value is not None)
-        return printable(f"{at}: {self.what}" + (f" ({shown})" if shown else ""))
+        return printable(f"{', '.join(at)}: {self.what}" + (f" ({shown})" if shown else ""))
 
 
 @dataclass
@@ -57,15 +56,11 @@ class Verdict:
         """The verdict, then the first `limit` differences, one per line."""
         head = f"identical to release {self.release}"
         if not self.release:
-            head = f"matches no release; nearest {self.nearest}, {self.count:,} difference(s)"
-            head += (
-                f" (first {min(limit, len(self.differences)):,} shown):"
-                if self.count > limit
-                else ":"
-            )
-        return [printable(f"{self.path}: {head}")] + [
-            f"  {d.line()}" for d in self.differences[:limit]
-        ]
+            first = min(limit, len(self.differences))
+            end = f" (first {first:,} shown):" if self.count > limit else ":"
+            head = f"matches no release; nearest {self.nearest}, {self.count:,} difference(s){end}"
+        shown = [f"  {d.line()}" for d in self.differences[:limit]]
+        return [printable(f"{self.path}: {head}"), *shown]
 
 
 def releases() -> dict[str, dict[str, Any]]:
@@ -101,9 +96,8 @@ def _row(name: str, key: str, was: dict[str, str], row: dict[str, str]) -> Itera
 
 
 def _cells(name: str, old: bytes, new: bytes, key: list[str]) -> Iterator[Difference]:
-    """A table's differences by row and field, the copy read one row at a time (the release's rows
-    are held): a row whose key the release has is compared with it; any other row, or a repeat of a
-    key, is added; a release's row the copy lacks is removed."""
+    """A table's differences by row and field: a row whose key the release has is compared with
+    it; any other row, or a repeat of a key, is added; a release's row the copy lacks, removed."""
     release, seen = dict(_rows(old, key)), set()
     for row_key, row in _rows(new, key):
         was = None if row_key in seen else release.get(row_key)
@@ -115,9 +109,7 @@ def _cells(name: str, old: bytes, new: bytes, key: list[str]) -> Iterator[Differ
 
 
 def _steps(value: Any) -> tuple[list[tuple[str, Any]], list[str] | None]:
-    """A JSON value's children, each with its path step. A list whose items all have distinct names
-    (fields, resources) is stepped by name, and its names are returned, so that their order
-    counts."""
+    """A JSON value's children, each with its path step; a list of distinct names, by name."""
     if isinstance(value, dict):
         return [(f".{k}", v) for k, v in value.items()], None
     if not isinstance(value, list):
@@ -129,16 +121,14 @@ def _steps(value: Any) -> tuple[list[tuple[str, Any]], list[str] | None]:
 
 
 def _flat(value: Any, path: str = "$") -> dict[str, Any]:
-    """A JSON value as {path: value} of its leaves (an empty object or list is a leaf), with each
-    named list's order of names as one more leaf."""
+    """A JSON value as {path: value} of its leaves, each named list's order as one more leaf."""
     steps, names = _steps(value)
     found = {k: v for step, sub in steps for k, v in _flat(sub, path + step).items()}
     return found | {path + _ORDER: names} if names else found or {path: value}
 
 
 def _paths(name: str, old: bytes, new: bytes) -> Iterator[Difference]:
-    """A JSON file's differences by path (fields and resources by name), one per value; a name
-    added or removed is named as such, not as a change in the order of names."""
+    """A JSON file's differences by path; a name added or removed is not a change of order."""
     before, after = (_flat(parse_json(data, name)) for data in (old, new))
     for where in dict.fromkeys([*before, *after]):
         a, b = before.get(where, _ABSENT), after.get(where, _ABSENT)
@@ -149,25 +139,12 @@ def _paths(name: str, old: bytes, new: bytes) -> Iterator[Difference]:
             yield Difference(name, _what(a, b, _ABSENT), None, where, *values)
 
 
-def _first(name: str, old: bytes, new: bytes) -> Difference:
-    """Where a text first differs, by character, with the next 40 characters on each side."""
-    a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")
-    at = next(
-        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
-    )
-    return Difference(name, "changed", release=a[at : at + 40], copy=b[at : at + 40], position=at)
-
-
 def _changed(name: str, old: bytes, new: bytes, keys: dict[str, list[str]]) -> Iterator[Difference]:
-    """A changed file's differences read as the release reads it (a table by cell, a JSON file by
-    path); if none is named, or it is unreadable from some point on, where its text first
-    differs."""
+    """A changed file's differences as the release reads it, else where its text first differs."""
     if name in keys:
         found = _cells(name, old, new, keys[name])
-    elif name.endswith(".json"):
-        found = _paths(name, old, new)
     else:
-        found = iter(())
+        found = _paths(name, old, new) if name.endswith(".json") else iter(())
     named = False
     try:
         for difference in found:
@@ -175,15 +152,15 @@ def _changed(name: str, old: bytes, new: bytes, keys: dict[str, list[str]]) -> I
             yield difference
     except (PackageError, UnicodeDecodeError, csv.Error):
         named = False
-    if not named:
-        yield _first(name, old, new)
+    if not named:  # where its text first differs, and the next 40 characters on each side
+        a, b = old.decode("utf-8", "replace"), new.decode("utf-8", "replace")
+        at = len(os.path.commonprefix([a, b]))  # noqa: RUF071 by character: texts, not paths
+        end = at + 40
+        yield Difference(name, "changed", release=a[at:end], copy=b[at:end], position=at)
 
 
-def compare(
-    release: dict[str, bytes], copy: dict[str, bytes], keys: dict[str, list[str]]
-) -> Iterator[Difference]:
-    """Every difference between a release's files and a copy's, one at a time: a file, a table's
-    cell, a JSON path, else the position where a text first differs."""
+def compare(release: Files, copy: Files, keys: dict[str, list[str]]) -> Iterator[Difference]:
+    """Every difference between a release's files and a copy's, one at a time."""
     for name in [*release, *(name for name in sorted(copy) if name not in release)]:
         old, new = release.get(name), copy.get(name)
         if old is None or new is None:
@@ -193,25 +170,19 @@ def compare(
 
 
 def _added(root: Path, named: set[str]) -> list[str]:
-    """Files in the package's own folders (data/, schemas/) that its descriptor does not name: what
-    a copy added. Links are listed, never followed; at most SHOWN + 1 are looked for."""
+    """Files in data/ and schemas/ the descriptor does not name (links too); SHOWN + 1 at most."""
     found: list[str] = []
-    for top in ("data", "schemas"):
-        for folder, subfolders, names in os.walk(root / top):
-            links = [d for d in subfolders if os.path.islink(os.path.join(folder, d))]
-            relpaths = (Path(folder, n).relative_to(root).as_posix() for n in sorted(names + links))
-            found.extend(relpath for relpath in relpaths if relpath not in named)
-            if len(found) > SHOWN:
-                return found
+    for folder, subfolders, names in chain(os.walk(root / "data"), os.walk(root / "schemas")):
+        links = [d for d in subfolders if os.path.islink(os.path.join(folder, d))]
+        relpaths = (Path(folder, n).relative_to(root).as_posix() for n in sorted(names + links))
+        found.extend(relpath for relpath in relpaths if relpath not in named)
+        if len(found) > SHOWN:
+            break
     return found
 
 
-Copy = tuple[str, str | None, dict[str, bytes], list[str]]  # label, its one table, files, added
-
-
-def _package(path: str | Path | None, raw: dict[str, bytes] | None, known: dict) -> Copy:
-    """A package's files as validate reads them: those its descriptor or any release names, if the
-    copy has them (a file it names but lacks is a removed file), and the files it added."""
+def _package(path: str | Path | None, raw: Files | None, known: dict) -> Copy:
+    """A package's files that its descriptor or any release names, and the files it added."""
     pkg = Package(root := resolve_root(path), raw=raw or {})
     names = package_files(pkg.descriptor) + [n for r in known.values() for n in r["files"]]
     limit = {n: MAX_JSON_BYTES if n.endswith(".json") else MAX_FILE_BYTES for n in names}
@@ -222,38 +193,19 @@ def _package(path: str | Path | None, raw: dict[str, bytes] | None, known: dict)
 
 def _table(target: Path, known: dict) -> Copy:
     """One table's CSV, known by its header (newest release first), else by its file name."""
-    data = read_file(
-        target.parent.resolve(), target.name
-    )  # a link that leaves its folder is refused
+    data = read_file(target.parent.resolve(), target.name)  # a link out of its folder is refused
     tables = [(t, r["content"][t]) for r in reversed(known.values()) for t in r["tables"]]
     header = data.split(b"\n", 1)[0] + b"\n"
     only = next((t for t, old in tables if old.startswith(header)), None)
     only = only or next((t for t, _ in tables if Path(t).stem == target.stem), None)
     if only is None:
-        raise PackageError(
-            f"{target.name}: neither its header nor its name is that of a table of any release"
-        )
+        why = "neither its header nor its name is that of a table of any release"
+        raise PackageError(f"{target.name}: {why}")
     return f"{target} (as {only})", only, {only: data}, []
 
 
-def _nearest(mine: dict[str, dict], known: dict, only: str | None) -> tuple[str, dict, int]:
-    """The release with the fewest files unlike the copy's manifest (the newest of equals), its
-    manifest (of the one table only, if only) and how many files differ."""
-    files = {
-        v: {n: e for n, e in r["files"].items() if only in (None, n)} for v, r in known.items()
-    }
-    distance = {
-        v: sum(mine.get(n) != f.get(n) for n in mine.keys() | f.keys())
-        for v, f in files.items()
-        if f
-    }
-    nearest = min(reversed(list(distance)), key=distance.__getitem__)
-    return nearest, files[nearest], distance[nearest]
-
-
-def _read_copy(path: str | Path | None, raw: dict[str, bytes] | None, known: dict) -> tuple:
-    """The copy at path, a package (by default) or one table's CSV: its label, the table it is
-    (or None), its files and the files no release has."""
+def _read_copy(path: str | Path | None, raw: Files | None, known: dict) -> Copy:
+    """The copy at path: a package (by default), or one table's CSV."""
     target = Path(path or ".")
     if path is None or not target.is_file() or target.name == DESCRIPTOR:
         return _package(path, raw, known)
@@ -261,23 +213,28 @@ def _read_copy(path: str | Path | None, raw: dict[str, bytes] | None, known: dic
 
 
 def _files_differing(mine: dict[str, dict], theirs: dict[str, dict]) -> list[Difference]:
-    """Each file whose hash or size is not the release's, by name, at a cost that does not grow
-    with its rows."""
-    names = sorted(mine.keys() | theirs.keys())
-    return [
-        Difference(n, _what(theirs.get(n), mine.get(n)))
-        for n in names
-        if mine.get(n) != theirs.get(n)
-    ]
+    """Each file whose hash or size is not the release's, by name."""
+    names = sorted(n for n in mine.keys() | theirs.keys() if mine.get(n) != theirs.get(n))
+    return [Difference(n, _what(theirs.get(n), mine.get(n))) for n in names]
+
+
+def _nearest(mine: dict[str, dict], known: dict, only: str | None) -> tuple[str, dict, int]:
+    """The release with the fewest files unlike the copy's (the newest of equals), its manifest
+    (of the one table only, if only) and how many files differ."""
+    files = {
+        v: {n: e for n, e in r["files"].items() if only in (None, n)} for v, r in known.items()
+    }
+    distance = {v: len(_files_differing(mine, f)) for v, f in files.items() if f}
+    nearest = min(reversed(list(distance)), key=distance.__getitem__)
+    return nearest, files[nearest], distance[nearest]
 
 
 def verify(
     path: str | Path | None = None, raw: dict[str, bytes] | None = None, files_only: bool = False
 ) -> Verdict:
     """Is the package at path (its folder or datapackage.json; this package by default), or one
-    table's CSV, a release? raw: the files as already read (validate's Package.raw), so that none is
-    read twice. files_only: name only the files that differ, at a cost that does not grow with their
-    rows (validate's one line)."""
+    table's CSV, a release? raw: the files validate read; files_only: name only the files that
+    differ, at a cost that does not grow with their rows."""
     known = releases()
     label, only, copy, added = _read_copy(path, raw, known)
     mine = {n: {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)} for n, d in copy.items()}
