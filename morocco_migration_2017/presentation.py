@@ -1,5 +1,4 @@
-"""How a figure is worded for readers: one wording, shared by `show`, the site's cards, tables and
-JSON-LD."""
+"""How a figure is worded for readers: one wording for `show`, the site's cards, tables, JSON-LD."""
 
 from __future__ import annotations
 
@@ -22,8 +21,7 @@ def _date(value: Any) -> str:
 
 
 def format_value(value: float | str, bound: str, unit: str) -> str:
-    """'more than 23,000 persons', '80 networks', 'as much as US$175 million': round millions in
-    words."""
+    """'more than 23,000 persons', '80 networks', 'as much as US$175 million' (round millions)."""
     number = float(value)
     text = f"{int(number):,}" if number.is_integer() else f"{number:,}"
     for size, word in _SCALES:
