@@ -28,8 +28,7 @@ def table_names(root: str | Path | None = None) -> list[str]:
 
 
 def load_all(root: str | Path | None = None, *, validate: bool = False) -> dict[str, Any]:
-    """Every table, by name, typed from its Table Schema. validate=True: only if validate finds no
-    problem."""
+    """Every table by name, typed from its Table Schema; validate=True: only if validate passes."""
     return open_package(root, validate=validate).tables
 
 

@@ -106,8 +106,7 @@ def schema_for(resource: Resource, after_frictionless: bool = False) -> pa.DataF
 
 
 def schema(name: str = "statistics", root: str | Path | None = None) -> pa.DataFrameSchema:
-    """The public pandera schema of a table: check a frame derived from ours with
-    schema(name).validate(frame)."""
+    """The public pandera schema of a table: schema(name).validate(frame) checks a derived frame."""
     resources = read_package(root).resources
     if name not in resources:
         raise KeyError(f"no table {name!r}; the tables are: {', '.join(resources)}")
@@ -115,8 +114,7 @@ def schema(name: str = "statistics", root: str | Path | None = None) -> pa.DataF
 
 
 def _problem(case: Any, file: str, errors_of: dict[tuple[str, str], str]) -> Problem:
-    """One failure case as a Problem at its spreadsheet row: a row rule at its second field, any
-    other at its own field, with the value that failed."""
+    """A failure case as a Problem at its row: a row rule at its second field, others at theirs."""
     check, row = str(case.check), None if pd.isna(case.index) else int(case.index) + 2
     if check in _RULE_FIELDS:
         return Problem("pandera", file, f"row rule broken: {check}", row, _RULE_FIELDS[check])

@@ -72,8 +72,7 @@ class Report:
 
 
 def frictionless_stage(pkg: Package, report: Report) -> None:
-    """The Table Schemas, as `frictionless validate` runs them: types, required cells, enumerations,
-    patterns, minimums, header, primary and foreign keys; inline as read, one table at a time."""
+    """The Table Schemas as `frictionless validate` runs them: types, constraints, header, keys."""
     import frictionless
 
     csv.field_size_limit(MAX_FILE_BYTES)  # no cell is larger than its file
@@ -112,8 +111,7 @@ def _frictionless_table(pkg: Package, resource: Any, report: Report) -> None:
 
 
 def pandera_stage(pkg: Package, report: Report) -> None:
-    """The typed DataFrames that `load()` returns, against the pandera schemas derived from the
-    Table Schemas: dtypes, nullability, enumerations, ranges, patterns, keys, and the row rules."""
+    """The typed frames of `load()` against the pandera schemas of the Table Schemas, row rules."""
     from .pandera_schemas import pandera_problems
 
     # first a cell that pandas reads otherwise than Frictionless does
@@ -123,8 +121,7 @@ def pandera_stage(pkg: Package, report: Report) -> None:
 
 
 def provenance_stage(pkg: Package, report: Report) -> None:
-    """What no schema language states: the named checks of provenance.CHECKS, in order. Each yields
-    (table, index, field, message, value) lazily: a Problem is made only under the cap."""
+    """What no schema language states: the checks of provenance.CHECKS, in order, under the cap."""
     from .provenance import CHECK, CHECKS
 
     def make(found: tuple[Any, ...]) -> Problem:

@@ -24,8 +24,7 @@ QUALIFIERS |= dict.fromkeys(("circa", "close to", "estimated"))
 # 3000"). A preposition alone decides nothing ("north of", "upwards of" are qualifiers): any other
 # ending asks for a decision, it is never read as "no qualifier".
 NEUTRAL = frozenset(("foiling", "foils", "dismantles", "dismantling of", "return of", "cells to"))
-# The words a source may use for each unit of indicators.unit: an indicator's unit_words must name
-# its unit.
+# The words a source may use for each indicators.unit: an indicator's unit_words must name its unit.
 UNITS = {"attempts": {"attempts"}, "networks": {"networks", "cells", "rings", "groups"}}
 UNITS["USD"] = {"$", "dollars", "USD"}
 UNITS["persons"] = {"migrants", "persons", "people", "returnees", "immigrants"}
@@ -33,9 +32,8 @@ BOUND_WORDS = {"point": ""}
 BOUND_WORDS |= {bound: f"{phrase} " for phrase, bound in reversed(QUALIFIERS.items()) if bound}
 _QUALIFIER = "|".join(q.replace(" ", r"\s+") for q in sorted(QUALIFIERS, key=len, reverse=True))
 _LAST_WORDS = re.compile(rf"(?:\b({_QUALIFIER})|((?:\w+\s+)?\w+))?\W*\Z", re.IGNORECASE)
-# period_text as printed -> (period_type, whether it names a start year); a phrase without a year of
-# its own ("this year") takes the statement's year. Listed longest first: the finder takes the whole
-# phrase.
+# period_text as printed -> (period_type, whether it names a start year); a phrase without a year
+# ("this year") takes the statement's. Listed longest first: the finder takes the whole phrase.
 PERIODS = ((r"so far in (\d{4})", "year_to_date", True), (r"in (\d{4})", "year_to_date", True))
 PERIODS += ((r"since (\d{4})", "cumulative_since_date", True),)
 PERIODS += ((r"this year()", "year_to_date", True),)
@@ -63,8 +61,7 @@ def implied_bound(text_before: str) -> tuple[str | None, str]:
 
 
 def implied_period(period_text: str | None, year: int) -> tuple[str, str | None] | None:
-    """(period_type, period_start) that period_text implies for a statement of that year; None for
-    wording no rule covers yet."""
+    """(period_type, period_start) period_text implies in that year; None if no rule covers it."""
     if not period_text:
         return "unspecified", None
     for pattern, kind, starts in PERIODS:
