@@ -7,8 +7,7 @@
 >>> mm.schema("statistics").validate(statistics)  # the pandera schema from the Table Schema
 >>> mm.verify().release               # the release this copy is identical to, if any
 
-Each call opens the package once (open_package); none imports frictionless, nor pandera unless
-asked.
+Each call opens the package once (open_package); none imports frictionless, nor pandera unasked.
 """
 
 from __future__ import annotations
@@ -29,8 +28,7 @@ def table_names(root: str | Path | None = None) -> list[str]:
 
 
 def load_all(root: str | Path | None = None, *, validate: bool = False) -> dict[str, Any]:
-    """Every table, by name, typed from its Table Schema. validate=True: only if validate finds no
-    problem."""
+    """Every table by name, typed from its Table Schema; validate=True: only if validate passes."""
     return open_package(root, validate=validate).tables
 
 
@@ -49,37 +47,21 @@ def load_flat(root: str | Path | None = None, *, validate: bool = False) -> Any:
     label and unit."""
     tables = load_all(root, validate=validate)
     names = {"inferred_fields": "statement_inferred_fields", "notes": "statement_notes"}
-    flat = tables["statistics"].merge(
-        tables["statements"].rename(columns=names),
-        on="statement_id",
-        how="left",
-        validate="many_to_one",
-    )
+    claims = tables["statements"].rename(columns=names)
+    flat = tables["statistics"].merge(claims, on="statement_id", how="left", validate="many_to_one")
     return flat.merge(tables["indicators"], on="indicator_id", how="left", validate="many_to_one")
 
 
 def __getattr__(name: str) -> Any:
-    if (
-        name == "__version__"
-    ):  # the version lives in datapackage.json (hatchling reads it from there too)
+    if name == "__version__":  # it lives in datapackage.json (hatchling reads it from there too)
         return str(Package(default_root()).descriptor["version"])
     if name in ("schema", "export"):  # pandera, and the [export] extra, only when asked
         from importlib import import_module
 
-        return getattr(
-            import_module(f".{'pandera_schemas' if name == 'schema' else name}", __name__), name
-        )
+        module = import_module(f".{'pandera_schemas' if name == 'schema' else name}", __name__)
+        return getattr(module, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-__all__ = [
-    "DataPackageError",
-    "PackageError",
-    "__version__",
-    "default_root",
-    "export",
-    "load",
-    "load_all",
-    "load_flat",
-]
-__all__ += ["open_package", "schema", "table_names", "verify"]
+__all__ = ["DataPackageError", "PackageError", "__version__", "default_root", "export", "load"]
+__all__ += ["load_all", "load_flat", "open_package", "schema", "table_names", "verify"]

@@ -1,16 +1,14 @@
 """pandera schemas for the typed DataFrames of load(), from the Table Schemas, plus row rules.
 
-Written here rather than taken from pandera's own `from_frictionless_schema`, which maps `date` to a
-string, drops enum values and needs frictionless.
-
->>> import morocco_migration_2017 as mm
->>> mm.schema("statistics").validate(mm.load())
+Written here rather than taken from pandera's `from_frictionless_schema`, which maps `date` to a
+string, drops enum values and needs frictionless. Use: mm.schema("statistics").validate(mm.load())
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,25 +19,20 @@ from .package import read_package
 from .problems import Problem
 from .rules import TYPES, Resource, constraints, patterns
 
-# Rules on two fields of one row, which Table Schema cannot state: (table, first, second, strict)
+# Rules on two fields of one row, which Table Schema cannot state: (table, rule as it reads)
 ROW_RULES = (
-    ("statistics", "quote_start", "quote_end", True),
-    ("statistics", "period_start", "period_end", False),
-    ("mentions", "mention_start", "mention_end", True),
+    ("statistics", "quote_start < quote_end"),
+    ("statistics", "period_start <= period_end"),
+    ("mentions", "mention_start < mention_end"),
 )
+_RULE_FIELDS = {rule: rule.split()[2] for _, rule in ROW_RULES}  # reported at the second field
 # Each Table Schema constraint as a pandera check on the typed column, and how its failure reads.
 _TRANSLATIONS: dict[str, tuple[Any, str]] = {
     "enum": (pa.Check.isin, "must be one of {}"),
     "minimum": (pa.Check.ge, "must be at least {}"),
     "maximum": (pa.Check.le, "must be at most {}"),
-    "minLength": (
-        lambda v, **named: pa.Check.str_length(min_value=v, **named),
-        "must be at least {} characters long",
-    ),
-    "maxLength": (
-        lambda v, **named: pa.Check.str_length(max_value=v, **named),
-        "must be at most {} characters long",
-    ),
+    "minLength": (pa.Check.str_length, "must be at least {} characters long"),  # (min, max)
+    "maxLength": (partial(pa.Check.str_length, None), "must be at most {} characters long"),
 }
 _SPACES = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 _BUILT_IN = {
@@ -60,8 +53,7 @@ def _spelled(pattern: str) -> str:
             return re.sub(r"\\.", lambda e: _SPACES if e[0] == r"\s" else e[0], token)
         return {r"\s": f"[{_SPACES}]", r"\S": f"[^{_SPACES}]"}.get(token, token)
 
-    sets_and_escapes = r"\[\^?\]?(?:\\.|[^]\\])*\]|\\."  # each set, and each escape outside one
-    return re.sub(sets_and_escapes, spell, pattern)
+    return re.sub(r"\[\^?\]?(?:\\.|[^]\\])*\]|\\.", spell, pattern)  # each set, each other escape
 
 
 def _pattern_check(pattern: str) -> pa.Check:
@@ -74,82 +66,55 @@ def _constraint_check(field: dict[str, Any], name: str, value: Any) -> pa.Check:
     """A Table Schema constraint as a pandera check on the typed column, worded by _TRANSLATIONS."""
     make, words = _TRANSLATIONS[name]
     dated = field.get("type") == "date" and name in ("minimum", "maximum")
-    typed, error = pd.Timestamp(value) if dated else value, f"{name}: {words.format(value)}"
-    return make(typed, name=name, error=error)
+    typed = pd.Timestamp(value) if dated else value
+    return make(typed, name=name, error=f"{name}: {words.format(value)}")
 
 
 def column_for(field: dict[str, Any], after_frictionless: bool = False) -> pa.Column:
     """One Table Schema field as a pandera Column over its typed values: dtype, required, unique,
-    constraints. The files stage has refused every type and constraint that has no translation.
-    after_frictionless: only what Frictionless has not checked on the same cells (the dtype, and
-    x-pattern), for validate."""
+    constraints (the files stage refused any without a translation). after_frictionless: only what
+    Frictionless has not checked on the same cells (the dtype, and x-pattern), for validate."""
     rules, enum = {} if after_frictionless else constraints(field), constraints(field).get("enum")
     checked = {"x-pattern": field.get("x-pattern")} if after_frictionless else field
     checks = [_pattern_check(pattern) for pattern in patterns(checked)]
     checks += [_constraint_check(field, k, v) for k, v in rules.items() if k in _TRANSLATIONS]
-    return pa.Column(
-        pd.CategoricalDtype(enum) if enum is not None else TYPES[field.get("type", "string")][0],
-        checks=checks,
-        nullable=not rules.get("required", False),
-        unique=bool(rules.get("unique", False)),
-        title=field.get("title"),
-        description=field.get("description"),
-    )
+    dtype = pd.CategoricalDtype(enum) if enum is not None else TYPES[field.get("type", "string")][0]
+    required, unique = rules.get("required", False), bool(rules.get("unique", False))
+    described = {"title": field.get("title"), "description": field.get("description")}
+    return pa.Column(dtype, checks=checks, nullable=not required, unique=unique, **described)
 
 
-def rule_name(first: str, second: str, strict: bool) -> str:
-    """How a row rule reads: 'quote_start < quote_end'."""
-    return f"{first} {'<' if strict else '<='} {second}"
+def _ordered(rule: str) -> pa.Check:
+    first, sign, second = rule.split()
 
-
-_RULE_FIELDS = {rule_name(*rule[1:]): rule[2] for rule in ROW_RULES}  # reported at the second
-
-
-def _ordered(first: str, second: str, strict: bool) -> pa.Check:
     def holds(frame: pd.DataFrame) -> pd.Series:  # an empty cell never breaks a row rule
-        broken = frame[first] >= frame[second] if strict else frame[first] > frame[second]
+        broken = frame[first] >= frame[second] if sign == "<" else frame[first] > frame[second]
         return ~broken.fillna(False).astype(bool)
 
-    name = rule_name(first, second, strict)
-    return pa.Check(holds, name=name, error=name)
+    return pa.Check(holds, name=rule, error=rule)
 
 
 def schema_for(resource: Resource, after_frictionless: bool = False) -> pa.DataFrameSchema:
     """The pandera schema of one table's typed frame, from its Table Schema, plus its row rules."""
     compound = len(resource.primary_key) > 1 and not after_frictionless
+    columns = {field["name"]: column_for(field, after_frictionless) for field in resource.fields}
+    checks = [_ordered(rule) for table, rule in ROW_RULES if table == resource.name]
+    unique = resource.primary_key if compound else None
     return pa.DataFrameSchema(
-        {field["name"]: column_for(field, after_frictionless) for field in resource.fields},
-        checks=[_ordered(*rule[1:]) for rule in ROW_RULES if rule[0] == resource.name],
-        unique=resource.primary_key if compound else None,
-        strict=True,
-        ordered=True,
-        name=resource.name,
+        columns, checks, unique=unique, strict=True, ordered=True, name=resource.name
     )
 
 
 def schema(name: str = "statistics", root: str | Path | None = None) -> pa.DataFrameSchema:
-    """The public pandera schema of a table: check a frame derived from ours with
-    schema(name).validate(frame)."""
+    """The public pandera schema of a table: schema(name).validate(frame) checks a derived frame."""
     resources = read_package(root).resources
     if name not in resources:
         raise KeyError(f"no table {name!r}; the tables are: {', '.join(resources)}")
     return schema_for(resources[name])
 
 
-def _failure_cases(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
-    """pandera's failure cases on the frame, a row rule's once per row (it fails at both fields)."""
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        again = cases[["check", "index"]].astype(str).duplicated()
-        return cases[~(cases["check"].astype(str).isin(_RULE_FIELDS) & again)]
-    return pd.DataFrame()
-
-
 def _problem(case: Any, file: str, errors_of: dict[tuple[str, str], str]) -> Problem:
-    """One failure case as a Problem at its spreadsheet row: a row rule at its second field, any
-    other at its own field, with the value that failed."""
+    """A failure case as a Problem at its row: a row rule at its second field, others at theirs."""
     check, row = str(case.check), None if pd.isna(case.index) else int(case.index) + 2
     if check in _RULE_FIELDS:
         return Problem("pandera", file, f"row rule broken: {check}", row, _RULE_FIELDS[check])
@@ -164,7 +129,15 @@ def pandera_problems(
 ) -> Iterator[Problem]:
     """Every failure of the table's pandera schema on its typed frame, by spreadsheet row."""
     schema = schema_for(resource, after_frictionless)
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        cases = errors.failure_cases
+    else:
+        return
+    again = cases[["check", "index"]].astype(str).duplicated()  # a row rule fails at both fields
+    cases = cases[~(cases["check"].astype(str).isin(_RULE_FIELDS) & again)]
     columns = schema.columns.items()
     errors_of = {(name, c.name): c.error for name, column in columns for c in column.checks}
-    for case in _failure_cases(schema, frame).itertuples(index=False):
+    for case in cases.itertuples(index=False):
         yield _problem(case, resource.path, errors_of)

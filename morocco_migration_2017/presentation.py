@@ -1,5 +1,4 @@
-"""How a figure is worded for readers: one wording, shared by `show`, the site's cards, tables and
-JSON-LD."""
+"""How a figure is worded for readers: one wording for `show`, the site's cards, tables, JSON-LD."""
 
 from __future__ import annotations
 
@@ -17,13 +16,8 @@ def _missing(value: Any) -> bool:
     return value == "" if isinstance(value, str) else value is None or bool(pd.isna(value))
 
 
-def _date(value: Any) -> str:
-    return "" if _missing(value) else str(value)[:10]
-
-
 def format_value(value: float | str, bound: str, unit: str) -> str:
-    """'more than 23,000 persons', '80 networks', 'as much as US$175 million': round millions in
-    words."""
+    """'more than 23,000 persons', '80 networks', 'as much as US$175 million' (round millions)."""
     number = float(value)
     text = f"{int(number):,}" if number.is_integer() else f"{number:,}"
     for size, word in _SCALES:
@@ -35,7 +29,8 @@ def format_value(value: float | str, bound: str, unit: str) -> str:
 
 def format_period(row: Any) -> str:
     """'2017-01-01 to 2017-11-14 ("so far in 2017")', or 'no period given'."""
-    start, end = _date(row["period_start"]), _date(row["period_end"])
+    dates = ("" if _missing(row[k]) else str(row[k])[:10] for k in ("period_start", "period_end"))
+    start, end = dates
     span = f"{start or '…'} to {end or '…'}" if start or end else "no period given"
     text = row["period_text"]
     return f"{span} (\u201c{text}\u201d)" if not _missing(text) else span

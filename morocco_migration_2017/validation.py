@@ -1,9 +1,7 @@
-"""The whole verdict on a package: read once, then four stages, each on what the last one passed.
+"""The whole verdict on a package: read once, then files -> frictionless -> pandera -> provenance.
 
-files -> frictionless -> pandera -> provenance (STAGES): a stage runs only when the stages before it
-found nothing, so no fault is reported twice. Each stage has a time budget (_timed); the report
-keeps the first max_problems problems and counts them all (Report.add).
-"""
+A stage runs only when the stages before it found nothing, so no fault is reported twice. Each has a
+time budget (_timed); the report keeps the first max_problems problems and counts them all."""
 
 from __future__ import annotations
 
@@ -22,9 +20,7 @@ from .problems import DataPackageError, Problem
 from .reading import DESCRIPTOR, MAX_FILE_BYTES, resolve_root
 
 STAGE_SECONDS = 120.0  # the default time budget of each stage (validate --timeout)
-MAX_PROBLEMS = (
-    1000  # the default number of problems listed (validate --max-problems); all are counted
-)
+MAX_PROBLEMS = 1000  # the default number of problems listed (validate --max-problems); all counted
 
 
 @dataclass
@@ -41,9 +37,7 @@ class Report:
     row_counts: dict[str, int] = field(default_factory=dict)
     snapshots: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
-    raw: dict[str, bytes] = field(
-        default_factory=dict, repr=False
-    )  # every file as read, for verify
+    raw: dict[str, bytes] = field(default_factory=dict, repr=False)  # every file, for verify
 
     @property
     def valid(self) -> bool:
@@ -77,35 +71,21 @@ class Report:
         return {k: v for k, v in vars(self).items() if k != "raw"} | plain
 
 
-def files_stage(root: Path, rules: str) -> Package:
-    """The copy's rules are the release's, the package is safe to open, every file is UTF-8 without
-    BOM with LF line endings, a final newline and commas, and the snapshot pins hold
-    (read_package)."""
-    return read_package(root, strict=False, rules=rules)
-
-
 def frictionless_stage(pkg: Package, report: Report) -> None:
-    """The Table Schemas, as `frictionless validate` runs them: types, required cells, enumerations,
-    patterns, minimums, header, primary and foreign keys.
+    """The Table Schemas as `frictionless validate` runs them: types, constraints, header, keys."""
+    import frictionless
 
-    The schemas go inline, as read. One table at a time, as Package.validate runs them: once the
-    list is full, the others could only be counted, and a table with foreign keys reads those it
-    names."""
-    from frictionless import FrictionlessException
-    from frictionless import Package as Frictionless
-
-    csv.field_size_limit(
-        MAX_FILE_BYTES
-    )  # no cell is larger than its file, bounded by the files stage
+    csv.field_size_limit(MAX_FILE_BYTES)  # no cell is larger than its file
     resources = [{**r.entry, "schema": r.schema} for r in pkg.resources.values()]
     inline = {**pkg.descriptor, "resources": resources}
     try:  # from_descriptor raises on a descriptor it refuses
-        for resource in Frictionless.from_descriptor(inline, basepath=str(pkg.root)).resources:
-            if report.full:
+        opened = frictionless.Package.from_descriptor(inline, basepath=str(pkg.root))
+        for resource in opened.resources:
+            if report.full:  # the other tables could only be counted
                 report.stopped_early()
                 break
             _frictionless_table(pkg, resource, report)
-    except FrictionlessException as err:  # a descriptor it refuses, or cannot even start on
+    except frictionless.FrictionlessException as err:  # refused, or it cannot even start on it
         message = str(err).removeprefix(f"[{err.error.type}] ")
         report.add([Problem("frictionless", DESCRIPTOR, message)])
     except (TypeError, ValueError, KeyError, AttributeError) as err:  # a fork's schema, odd shaped
@@ -115,39 +95,39 @@ def frictionless_stage(pkg: Package, report: Report) -> None:
 
 def _frictionless_table(pkg: Package, resource: Any, report: Report) -> None:
     """Frictionless's errors on one table, up to one more than the list can show."""
+
+    def make(found: tuple[str, Any]) -> Problem:
+        file, error = found
+        where = map(error.to_descriptor().get, ("rowNumber", "fieldName", "cell"))
+        return Problem(f"frictionless:{error.type}", file, error.message, *where)
+
     checked = resource.validate(limit_errors=report.max_problems + 1)
     paths = {name: known.path for name, known in pkg.resources.items()}
     found = [(DESCRIPTOR, error) for error in checked.errors]
     found += [(paths.get(t.name, t.place), error) for t in checked.tasks for error in t.errors]
-    report.add(found, lambda f: _frictionless_problem(*f))
+    report.add(found, make)
     if any(w.startswith("reached error limit") for t in checked.tasks for w in t.warnings):
         report.stopped_early()
 
 
-def _frictionless_problem(file: str, error: Any) -> Problem:
-    where = map(error.to_descriptor().get, ("rowNumber", "fieldName", "cell"))
-    return Problem(f"frictionless:{error.type}", file, error.message, *where)
-
-
 def pandera_stage(pkg: Package, report: Report) -> None:
-    """The typed DataFrames that `load()` returns, against the pandera schemas derived from the
-    Table Schemas: dtypes, nullability, enumerations, ranges, patterns, keys, and the row rules."""
+    """The typed frames of `load()` against the pandera schemas of the Table Schemas, row rules."""
     from .pandera_schemas import pandera_problems
 
-    typing = pkg.type_tables()  # a cell that pandas reads otherwise than Frictionless does
-    report.add(replace(problem, check="pandera") for problem in typing)
+    # first a cell that pandas reads otherwise than Frictionless does
+    report.add(replace(problem, check="pandera") for problem in pkg.type_tables())
     for name, frame in pkg.tables.items():
         report.add(pandera_problems(pkg.resources[name], frame, after_frictionless=True))
 
 
 def provenance_stage(pkg: Package, report: Report) -> None:
-    """What no schema language states: the named checks of provenance.CHECKS, in order. Each yields
-    (table, index, field, message, value) lazily: a Problem is made only under the cap."""
+    """What no schema language states: the checks of provenance.CHECKS, in order, under the cap."""
     from .provenance import CHECK, CHECKS
 
     def make(found: tuple[Any, ...]) -> Problem:
-        row = None if found[1] is None else int(found[1]) + 2  # the header is row 1
-        return Problem(CHECK, pkg.path_of(found[0]), found[3], row, found[2], found[4])
+        table, index, name, message, value = found
+        row = None if index is None else int(index) + 2  # the header is row 1
+        return Problem(CHECK, pkg.path_of(table), message, row, name, value)
 
     if pkg.rules == "copy" and pkg.differences:  # its checks assume the release's keys and types
         why = f"the copy's rules differ ({pkg.differences[0].line()})"
@@ -156,15 +136,12 @@ def provenance_stage(pkg: Package, report: Report) -> None:
         report.add(check(pkg), make)
 
 
-STAGES = (
-    ("frictionless", frictionless_stage),
-    ("pandera", pandera_stage),
-    ("provenance", provenance_stage),
-)  # after files, in order
+STAGES = (("frictionless", frictionless_stage), ("pandera", pandera_stage))  # after files
+STAGES += (("provenance", provenance_stage),)
 
 
-class _OutOfTime(BaseException):  # not an Exception: no library's `except Exception` may swallow it
-    pass
+class _OutOfTime(BaseException):
+    """Not an Exception: no library's `except Exception` may swallow it."""
 
 
 def _expire(*_: object) -> None:
@@ -183,10 +160,9 @@ def _timed(report: Report, name: str, seconds: float, run: Callable[[], Any]) ->
         return run()
     except _OutOfTime:
         why = "a schema pattern that backtracks, or a file too large?"
-        report.problems.append(
-            Problem(name, DESCRIPTOR, f"did not finish within {seconds:g} s ({why})")
-        )
-        report.problem_count, report.counted_all = report.problem_count + 1, False  # beyond the cap
+        message = f"did not finish within {seconds:g} s ({why})"
+        report.problems.append(Problem(name, DESCRIPTOR, message))  # beyond the cap
+        report.problem_count, report.counted_all = report.problem_count + 1, False
     finally:
         if alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -203,12 +179,6 @@ def _later_stages(pkg: Package | None, report: Report, timeout: float) -> Report
     return report
 
 
-def check_opened(pkg: Package) -> Report:
-    """The stages after files, on a package opened without a problem: what load*(validate=True) and
-    the exports accept is exactly what validate accepts."""
-    return _later_stages(pkg, Report(pkg.root), STAGE_SECONDS)
-
-
 def open_package(
     root: str | Path | None = None,
     *,
@@ -217,12 +187,12 @@ def open_package(
     validate: bool = False,
 ) -> Package:
     """The package at root, read once (read_package); validate=True, with strict: also checked by
-    every later stage, so that load*(validate=True) and the exports accept exactly what validate
-    accepts."""
+    every later stage, so load*(validate=True) and the exports accept exactly what validate does."""
     pkg = read_package(root, strict=strict, rules=rules)
-    found = check_opened(pkg).problems if strict and validate else []
-    if found:
-        raise DataPackageError(found[0])
+    if strict and validate:
+        found = _later_stages(pkg, Report(pkg.root), STAGE_SECONDS).problems
+        if found:
+            raise DataPackageError(found[0])
     return pkg
 
 
@@ -235,15 +205,13 @@ def validate_package(
     """Validate the package at root, stage by stage, by the release's rules (rules="copy": a fork's
     own). Raises PackageError when there is no readable descriptor to start from."""
     report = Report(resolve_root(root), max_problems)
-    pkg = _timed(report, "files", timeout, partial(files_stage, report.package, rules))
+    files = partial(read_package, report.package, strict=False, rules=rules)  # the files stage
+    pkg = _timed(report, "files", timeout, files)
     report.add(pkg.problems if pkg else ())
     _later_stages(pkg, report, timeout)  # files out of time, pkg is None: the others are skipped
     if pkg:  # a snapshot is read only from sources that are a list of objects
-        pins = (
-            {s.get("path"): s.get("hash") for s in pkg.descriptor["sources"]}
-            if pkg.snapshots
-            else {}
-        )
+        sources = pkg.descriptor["sources"] if pkg.snapshots else []
+        pins = {s.get("path"): s.get("hash") for s in sources}
         report.snapshots = {
             path: pin for path, pin in pins.items() if path in pkg.snapshots and pin
         }

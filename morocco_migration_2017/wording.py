@@ -6,65 +6,43 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-_SCALES = {
-    "": 1,
-    "K": 1_000,
-    "k": 1_000,
-    " thousand": 1_000,
-    " million": 1_000_000,
-    " billion": 1_000_000_000,
-}
-# A number as an article writes it: its currency sign, digits, scale word and ordinal suffix are all
-# part of it.
+_SCALES = {"": 1, "K": 1_000, "k": 1_000, " thousand": 1_000, " million": 10**6, " billion": 10**9}
+# A number as an article writes it: currency sign, digits, scale word and ordinal suffix included.
 MENTION_PATTERN = re.compile(
     r"(?P<currency>\$)?(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?P<scale>K|k| thousand| million| billion)?(?P<ordinal>st|nd|rd|th)?"
 )
 # The qualifier just before a number, and the value_bound it implies; None: not decided yet, so the
-# check asks for a decision instead of passing. The first phrase of a bound is how the CLI and the
-# docs word it.
+# check asks for a decision. The first phrase of a bound is how the CLI and the docs word it.
 QUALIFIERS: dict[str, str | None] = {"more than": "lower_bound", "over": "lower_bound"}
 QUALIFIERS |= {"as much as": "upper_bound", "up to": "upper_bound"}
-QUALIFIERS |= dict.fromkeys(
-    ("at least", "at most", "nearly", "almost", "about", "around", "some", "approximately")
-)
-QUALIFIERS |= dict.fromkeys(
-    ("roughly", "less than", "fewer than", "under", "circa", "close to", "estimated")
-)
+QUALIFIERS |= dict.fromkeys(("at least", "at most", "nearly", "almost", "about", "around", "some"))
+QUALIFIERS |= dict.fromkeys(("approximately", "roughly", "less than", "fewer than", "under"))
+QUALIFIERS |= dict.fromkeys(("circa", "close to", "estimated"))
 # Words decided to leave a number plain when they stand just before it: a verb ("foiling 50,000"),
 # or a word with the preposition that ties it to the number ("the dismantling of 80", "cells to
 # 3000"). A preposition alone decides nothing ("north of", "upwards of" are qualifiers): any other
 # ending asks for a decision, it is never read as "no qualifier".
 NEUTRAL = frozenset(("foiling", "foils", "dismantles", "dismantling of", "return of", "cells to"))
-# The words a source may use for each unit of indicators.unit: an indicator's unit_words must name
-# its unit.
-UNITS = {
-    "attempts": {"attempts"},
-    "networks": {"networks", "cells", "rings", "groups"},
-    "USD": {"$", "dollars", "USD"},
-}
+# The words a source may use for each indicators.unit: an indicator's unit_words must name its unit.
+UNITS = {"attempts": {"attempts"}, "networks": {"networks", "cells", "rings", "groups"}}
+UNITS["USD"] = {"$", "dollars", "USD"}
 UNITS["persons"] = {"migrants", "persons", "people", "returnees", "immigrants"}
-BOUND_WORDS = {
-    "point": "",
-    **{bound: f"{phrase} " for phrase, bound in reversed(QUALIFIERS.items()) if bound},
-}
+BOUND_WORDS = {"point": ""}
+BOUND_WORDS |= {bound: f"{phrase} " for phrase, bound in reversed(QUALIFIERS.items()) if bound}
 _QUALIFIER = "|".join(q.replace(" ", r"\s+") for q in sorted(QUALIFIERS, key=len, reverse=True))
 _LAST_WORDS = re.compile(rf"(?:\b({_QUALIFIER})|((?:\w+\s+)?\w+))?\W*\Z", re.IGNORECASE)
-# period_text as printed -> (period_type, whether it names a start year); a phrase without a year of
-# its own ("this year") takes the statement's year. Listed longest first: the finder takes the whole
-# phrase.
+# period_text as printed -> (period_type, whether it names a start year); a phrase without a year
+# ("this year") takes the statement's. Listed longest first: the finder takes the whole phrase.
 PERIODS = ((r"so far in (\d{4})", "year_to_date", True), (r"in (\d{4})", "year_to_date", True))
-PERIODS += (
-    (r"since (\d{4})", "cumulative_since_date", True),
-    (r"this year()", "year_to_date", True),
-)
+PERIODS += ((r"since (\d{4})", "cumulative_since_date", True),)
+PERIODS += ((r"this year()", "year_to_date", True),)
 PERIODS += ((r"so far()", "cumulative_to_date", False), (r"to date()", "cumulative_to_date", False))
 PERIOD_PHRASE = re.compile(r"\b(?:" + "|".join(p.replace("()", "") for p, _, _ in PERIODS) + r")\b")
 
 
 def parse_mention(text: str) -> Decimal | None:
-    """The value a mention denotes; None when it is not a number we can read, or an ordinal (never a
-    value)."""
+    """The value a mention denotes; None when it is not a number we can read, or an ordinal."""
     match = MENTION_PATTERN.fullmatch(text)
     if match is None or match["ordinal"]:
         return None
@@ -83,8 +61,7 @@ def implied_bound(text_before: str) -> tuple[str | None, str]:
 
 
 def implied_period(period_text: str | None, year: int) -> tuple[str, str | None] | None:
-    """(period_type, period_start) that period_text implies for a statement of that year; None for
-    wording no rule covers yet."""
+    """(period_type, period_start) period_text implies in that year; None if no rule covers it."""
     if not period_text:
         return "unspecified", None
     for pattern, kind, starts in PERIODS:
