@@ -1,6 +1,6 @@
-"""The provenance checks: what no schema language states, each check's rule the first sentence of
-its docstring, as docs/methodology.md states it. A check yields its findings lazily, (table, row
-index or None, field, message, value), from whole columns: Python runs once per distinct value.
+"""The provenance checks: what no schema language states. Each check's rule is the first sentence of
+its docstring, as docs/methodology.md states it; a check yields its findings lazily, (table, row
+index or None, field, message, value), from whole columns, Python running once per distinct value.
 """
 
 from __future__ import annotations
