@@ -1,8 +1,5 @@
-"""The package as read, once: what validate, load*, show, the exports and the docs all take.
-
-read_package() reads a package that may be hostile (through reading), judges it by the release's
-rules (rules: the files stage), then types its tables; strict=True raises on the first problem.
-"""
+"""The package as read, once: what validate, load*, show, the exports and the docs all take;
+read_package() reads it safely, judges it by the release's rules, then types its tables."""
 
 from __future__ import annotations
 
@@ -13,17 +10,9 @@ from typing import Any
 
 import pandas as pd
 
+from . import reading
 from .problems import DataPackageError, PackageError, Problem
-from .reading import (
-    DESCRIPTOR,
-    MAX_FILE_BYTES,
-    MAX_JSON_BYTES,
-    default_root,
-    parse_json,
-    read_file,
-    resolve_root,
-    unsafe_path_reason,
-)
+from .reading import DESCRIPTOR, MAX_JSON_BYTES, default_root, parse_json, read_file, resolve_root
 from .rules import TYPES, Resource, check_csv, constraints, descriptor_checks, judge
 
 
@@ -32,7 +21,10 @@ def package_files(descriptor: dict[str, Any]) -> list[str]:
     named = [entry.get(key) for entry in descriptor["resources"] for key in ("path", "schema")]
     sources = [source for source in descriptor.get("sources", []) if isinstance(source, dict)]
     named += [source.get("path") for source in sources]
-    return [DESCRIPTOR, *dict.fromkeys(path for path in named if unsafe_path_reason(path) is None)]
+    return [
+        DESCRIPTOR,
+        *dict.fromkeys(path for path in named if reading.unsafe_path_reason(path) is None),
+    ]
 
 
 def _refuse_first(resource: Resource, column: pd.Series, bad: pd.Series, message: str) -> None:
@@ -117,7 +109,7 @@ class Package:
             why = "not a data package ('resources' must be a list of objects)"
             raise PackageError(f"{DESCRIPTOR}: {why}")
 
-    def read(self, relpath: str, limit: int = MAX_FILE_BYTES) -> bytes:
+    def read(self, relpath: str, limit: int = reading.MAX_FILE_BYTES) -> bytes:
         if relpath not in self.raw:
             self.raw[relpath] = read_file(self.root, relpath, limit)
         return self.raw[relpath]
@@ -151,10 +143,8 @@ def release_rules(own: Package | None = None) -> tuple[dict[str, Any], dict[str,
     release itself, already opened, whose files are then read only once)."""
     own = own or Package(default_root())
     entries = own.descriptor["resources"]
-    tables = {
-        e["name"]: Resource(e["name"], e["path"], own.read_json(e["schema"]), e) for e in entries
-    }
-    return own.descriptor, tables
+    tables = [Resource(e["name"], e["path"], own.read_json(e["schema"]), e) for e in entries]
+    return own.descriptor, {table.name: table for table in tables}
 
 
 def files_stage(pkg: Package) -> list[Problem]:
@@ -179,9 +169,7 @@ def read_package(
     root: str | Path | None = None, *, strict: bool = True, rules: str = "release"
 ) -> Package:
     """The package at root (the release by default), read once and judged by the release's rules
-    (rules="copy": by its own, for a fork), its files stage run. strict: DataPackageError with the
-    first problem, tables typed; else problems recorded, tables left to validate. PackageError
-    without a descriptor. validation.open_package adds every later stage of validate."""
+    (rules="copy": a fork's own); strict: DataPackageError on the first problem, tables typed."""
     if rules not in ("release", "copy"):
         raise ValueError(f"rules must be 'release' or 'copy', not {rules!r}")
     pkg = Package(resolve_root(root), rules)

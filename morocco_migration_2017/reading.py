@@ -1,9 +1,9 @@
 """Safe files: a package may be hostile, so only regular files inside its root are read, within
-limits, never a URL; JSON is strict (UTF-8, no duplicate key, bounded nesting). Each refusal is a
-PackageError naming the file."""
+limits, never a URL; JSON is strict (UTF-8, no duplicate key, bounded nesting)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -32,12 +32,10 @@ def default_root() -> Path:
 def resolve_root(root: str | Path | None) -> Path:
     """A package folder, given as the folder or its datapackage.json; the release by default."""
     path = Path(root) if root is not None else default_root()
-    try:
+    with contextlib.suppress(OSError, ValueError, RuntimeError):
         path = (path.parent if path.name == DESCRIPTOR else path).resolve()
         if path.is_dir():
             return path
-    except (OSError, ValueError, RuntimeError):
-        pass
     raise PackageError(f"{path}: no such folder")
 
 
@@ -59,8 +57,7 @@ def unsafe_path_reason(relpath: object) -> str | None:
 
 
 def _refusal(root: Path, relpath: str, limit: int) -> tuple[str | None, Path]:
-    """Why the file may not be opened, or None, and where it really is: a path inside the package,
-    not a link out of it, to a regular file (not a folder, FIFO or device) within the limit."""
+    """Why the file may not be opened (or None), and where it really is."""
     reason = unsafe_path_reason(relpath)
     if reason:
         return reason, root
@@ -106,9 +103,8 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def nesting_depth(text: str) -> int:
-    """How deep the arrays and objects of JSON text nest, counted on its brackets outside strings.
-    The plain equivalent is the depth of the parsed value; counted before parsing, a file nested too
-    deep is refused before json.loads recurses into it."""
+    """How deep the arrays and objects of JSON text nest, counted on its brackets outside strings
+    (before json.loads would recurse into them)."""
     brackets = re.sub(r'"(?:[^"\\]|\\.)*"', "", text)
     steps = [1 if c in "[{" else -1 for c in brackets if c in "[]{}"]
     return max(accumulate(steps), default=0)

@@ -7,8 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from re import _parser  # type: ignore[attr-defined]  # the standard library's own regex parser
 from typing import Any
 
@@ -41,10 +43,7 @@ TABLE_SCHEMA = f"{PROFILES}tableschema.json"
 FETCHED = "must be one of the standard Data Package v2 profiles or an inline object"
 FETCHED += "; nothing is fetched"
 _ABSENT = object()  # a rule that one side does not state, and that has no default
-
-
-def _files(file: str, message: str, **where: Any) -> Problem:
-    return Problem("files", file, message, **where)
+_files = partial(Problem, "files")  # a problem of the files stage
 
 
 @dataclass(frozen=True)
@@ -87,6 +86,12 @@ def patterns(field: dict[str, Any]) -> list[str]:
     return [p for p in (constraints(field).get("pattern"), field.get("x-pattern")) if p is not None]
 
 
+def list_of_objects(value: Any, key: str | None = None, kind: type = object) -> bool:
+    """Whether a value is a list of objects, each holding a value of that kind at key if given."""
+    objects = isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    return objects and (key is None or all(isinstance(v.get(key), kind) for v in value))
+
+
 _REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
 _LOOKS = ("GROUPREF", "GROUPREF_EXISTS", "ASSERT", "ASSERT_NOT")
 _UNBOUNDED, _INSIDE = _parser.MAXREPEAT, "inside a repetition can backtrack catastrophically"
@@ -118,8 +123,7 @@ def _parts(tree: Any) -> list[tuple[str, int | None, bool]]:
 
 
 def backtracking_reason(pattern: str) -> str | None:
-    """Why a pattern could take exponential or polynomial time, or None: a repeated group holds no
-    repetition or alternation (a `?` is fine), and one repetition at most is unbounded."""
+    """Why a pattern could take exponential or polynomial time (PATTERN_RULES), or None."""
     try:
         parts = _parts(_parser.parse(pattern))
     except (_parser.error, RecursionError, OverflowError) as err:
@@ -132,18 +136,6 @@ def backtracking_reason(pattern: str) -> str | None:
     return "more than one unbounded repetition" if len(unbounded) > 1 else None
 
 
-def _named(value: Any) -> bool:
-    """Whether a value is a list of objects each with a name: a schema's fields, the resources."""
-    named = isinstance(value, list) and all(isinstance(v, dict) for v in value)
-    return named and all(isinstance(v.get("name"), str) for v in value)
-
-
-def _foreign_keys_misshaped(schema: dict[str, Any]) -> bool:
-    keys = schema.get("foreignKeys", [])
-    shaped = isinstance(keys, list) and all(isinstance(k, dict) for k in keys)
-    return not shaped or not all(isinstance(k.get("reference"), dict) for k in keys)
-
-
 def _key_names_unknown(schema: dict[str, Any]) -> bool:
     key = schema.get("primaryKey", [])
     key = [key] if isinstance(key, str) else key
@@ -151,28 +143,27 @@ def _key_names_unknown(schema: dict[str, Any]) -> bool:
     return not isinstance(key, list) or any(k not in names for k in key)
 
 
-# A fork's Table Schema as a whole, in order: what is checked, whether the schema breaks the rule,
-# and why the reader would not honour it.
+def _foreign_keys_misshaped(schema: dict[str, Any]) -> bool:
+    return not list_of_objects(schema.get("foreignKeys", []), "reference", dict)
+
+
+ONLY_EMPTY = "only an empty cell is missing"
+# A fork's Table Schema as a whole: what is checked, whether the schema breaks the rule, and why.
 SCHEMA_RULES: tuple[tuple[str, Callable[[dict[str, Any]], bool], str], ...] = (
-    (
-        "missingValues",
-        lambda s: s.get("missingValues", [""]) != [""],
-        "only an empty cell is missing",
-    ),
+    ("missingValues", lambda s: s.get("missingValues", [""]) != [""], ONLY_EMPTY),
     ("$schema", lambda s: s.get("$schema", TABLE_SCHEMA) != TABLE_SCHEMA, FETCHED),
     ("foreignKeys", _foreign_keys_misshaped, "must be a list of objects, each with a reference"),
     ("primaryKey", _key_names_unknown, "must name fields of the schema"),
 )
 _READ = (*DOCS, "name", "type", "format", "constraints", "x-pattern")  # the keys a field may have
-NUMBER = (int, float)
 # The value each constraint must hold for the reader to read it; a date field's bounds are dates.
 SHAPES = {"enum": list, "required": bool, "unique": bool, "minLength": int, "maxLength": int}
-SHAPES |= {"minimum": NUMBER, "maximum": NUMBER}
+SHAPES |= {"minimum": (int, float), "maximum": (int, float)}
 
 
-def _readable(field: dict[str, Any], key: str, value: Any) -> bool:
-    """A constraint's value as the loader and pandera read it: of its shape, and a date field's
-    bounds are ISO dates that exist (the pattern, without a shape, is screened apart)."""
+def _readable(field: dict[str, Any], key: str) -> bool:
+    """A constraint's value is of its shape, as the loader and pandera read it (a date's: ISO)."""
+    value = constraints(field)[key]
     if key in ("minimum", "maximum") and field.get("type") == "date":
         try:
             return isinstance(value, str) and dt.date.fromisoformat(value) is not None
@@ -186,15 +177,14 @@ def _misshaped(field: dict[str, Any]) -> bool:
     return not isinstance(rules, dict) or bool(set(rules) - set(CONSTRAINTS))
 
 
-def _screened_out(field: dict[str, Any]) -> list[str]:
-    found = [
-        backtracking_reason(p) if isinstance(p, str) else "not a string" for p in patterns(field)
-    ]
+def _screened_out(f: dict[str, Any]) -> list[str]:
+    found = [backtracking_reason(p) if isinstance(p, str) else "not a string" for p in patterns(f)]
     return [why for why in found if why]
 
 
 ONE_OF_TYPES = f"type must be one of {', '.join(TYPES)}"
 AMONG = f"constraints must be an object with keys among {', '.join(CONSTRAINTS)}"
+UNREADABLE = "constraints.{0} is not a {0} the reader can read"
 # Each field of a fork's Table Schema, in order: what is checked, the parts of the field that break
 # the rule, and why the reader would not honour each ({0}); its constraints' rules need an object.
 FIELD_RULES: tuple[tuple[str, Callable[[dict[str, Any]], list[str]], str], ...] = (
@@ -203,18 +193,14 @@ FIELD_RULES: tuple[tuple[str, Callable[[dict[str, Any]], list[str]], str], ...] 
     ("its constraints", lambda f: ["constraints"] if _misshaped(f) else [], AMONG),
 )
 CONSTRAINT_RULES: tuple[tuple[str, Callable[[dict[str, Any]], list[str]], str], ...] = (
-    (
-        "each constraint",
-        lambda f: [k for k, v in constraints(f).items() if not _readable(f, k, v)],
-        "constraints.{0} is not a {0} the reader can read",
-    ),
+    ("each constraint", lambda f: [k for k in constraints(f) if not _readable(f, k)], UNREADABLE),
     ("its patterns", _screened_out, "pattern refused: {0}"),
 )
 
 
 def refusals(schema: Any) -> list[tuple[str | None, str]]:
     """(field, why) for each rule of a fork's Table Schema that the reader would not honour."""
-    if not isinstance(schema, dict) or not _named(schema.get("fields")):
+    if not isinstance(schema, dict) or not list_of_objects(schema.get("fields"), "name", str):
         return [("fields", "'fields' must be a list of objects with a name")]
     found = [(what, why) for what, breaks, why in SCHEMA_RULES if breaks(schema)]
     for f in schema["fields"]:
@@ -226,7 +212,7 @@ def refusals(schema: Any) -> list[tuple[str | None, str]]:
 
 def plain_rules(value: Any) -> Any:
     """A rule without its documentation, fields and resources keyed by name (their order kept)."""
-    if value and _named(value):
+    if value and list_of_objects(value, "name", str):
         order = {" order": [v["name"] for v in value]}
         return {f"[{v['name']}]": plain_rules(v) for v in value} | order
     if not isinstance(value, dict):
@@ -262,8 +248,7 @@ def differences(release: Any, copy: Any, at: str = "") -> list[tuple[str, str, A
 def _compared(
     descriptor: dict[str, Any], tables: dict[str, Resource], copy: dict, read_json: Callable
 ) -> tuple[list[tuple[str, Any, Any]], dict[str, Any], list[Problem]]:
-    """(file, the release's rules, the copy's) for the descriptor and each Table Schema the copy
-    keeps at its file, those schemas, and a problem for each it cannot read."""
+    """(file, the release's rules, the copy's) for each file compared, its schemas, problems."""
     keep = ("$schema", "profile", "resources")
     rules = [{k: plain_rules(v) for k, v in d.items() if k in keep} for d in (descriptor, copy)]
     pairs, schemas, problems = [(DESCRIPTOR, *rules)], {}, []
@@ -289,8 +274,7 @@ def judge(
     descriptor: dict, tables: dict[str, Resource], copy: dict, read_json: Callable, screened: bool
 ) -> tuple[list[Problem], list[Problem], dict[str, Resource]]:
     """The copy's rules are the release's: each difference is a problem naming file and JSON path;
-    a fork's own Table Schemas are screened instead, their differences kept apart. Returns those
-    problems and differences, and the tables later stages read (a schema refused: the release's)."""
+    a fork's own Table Schemas are screened instead, their differences kept apart."""
     pairs, schemas, problems = _compared(descriptor, tables, copy, read_json)
     apart: list[Problem] = []
     for file, was, now in pairs:
@@ -310,37 +294,21 @@ def _widest_line(data: bytes) -> int | None:
     return data.find(widest) if widest.count(b",") > MAX_CELLS else None
 
 
-def _carriage_return(data: bytes) -> int | None:
-    return data.find(b"\r") if b"\r" in data else None
-
-
-def _no_final_newline(data: bytes) -> int | None:
-    return None if data.endswith(b"\n") else len(data)
-
-
-def _final_blank_line(data: bytes) -> int | None:
-    return len(data) - 1 if data.endswith(b"\n\n") else None
-
-
-def _header_without_comma(data: bytes) -> int | None:
-    header = data.split(b"\n", 1)[0]
-    return 0 if header and b"," not in header else None
-
-
 BOM = b"\xef\xbb\xbf"
 BOM_FOUND = "file starts with a UTF-8 byte-order mark (BOM); save as UTF-8 without BOM"
+WIDE = f"a line holds more than {MAX_CELLS:,} commas; no row of the package may have more cells "
+WIDE += "than that"
+CR_FOUND = "carriage return found (CRLF line endings?); use LF line endings only"
+BLANK_AT_END = "blank line at the end of the file; remove it"
+NO_COMMAS = "header is not comma-separated; the package's CSVs use commas"
 # The byte rules of a CSV that is UTF-8 without BOM, in the order they are reported: where the file
 # first breaks the rule (None: it holds), and the rule broken. Frictionless enforces none of them.
 CSV_RULES: tuple[tuple[Callable[[bytes], int | None], str], ...] = (
-    (
-        _widest_line,
-        f"a line holds more than {MAX_CELLS:,} commas; no row of the package may have more cells "
-        "than that",
-    ),
-    (_carriage_return, "carriage return found (CRLF line endings?); use LF line endings only"),
-    (_no_final_newline, "last line does not end with a newline (LF)"),
-    (_final_blank_line, "blank line at the end of the file; remove it"),
-    (_header_without_comma, "header is not comma-separated; the package's CSVs use commas"),
+    (_widest_line, WIDE),
+    (lambda d: d.find(b"\r") if b"\r" in d else None, CR_FOUND),
+    (lambda d: None if d.endswith(b"\n") else len(d), "last line does not end with a newline (LF)"),
+    (lambda d: len(d) - 1 if d.endswith(b"\n\n") else None, BLANK_AT_END),
+    (lambda d: 0 if re.match(rb"[^\n,]+(\n|\Z)", d) else None, NO_COMMAS),
 )
 
 
@@ -370,10 +338,8 @@ def created_is_past(descriptor: dict[str, Any]) -> tuple[pd.Timestamp | None, li
         day = created.normalize()
     except (ValueError, TypeError):
         return None, [_files(DESCRIPTOR, "created must be an ISO 8601 date-time", field="created")]
-    if created > now:
-        why = "created must not be after the moment of validation"
-        return day, [_files(DESCRIPTOR, why, field="created")]
-    return day, []
+    late = "created must not be after the moment of validation"
+    return day, ([_files(DESCRIPTOR, late, field="created")] if created > now else [])
 
 
 def licences_are_published(descriptor: dict[str, Any], read: Callable) -> list[Problem]:
@@ -393,9 +359,9 @@ def licences_are_published(descriptor: dict[str, Any], read: Callable) -> list[P
 
 def snapshots_match_their_pins(descriptor: dict, read: Callable) -> tuple[dict, list[Problem]]:
     """Each source that is not a URL (never fetched) is a snapshot: a UTF-8 file inside the package
-    whose sha256 hash and size in bytes are those its entry pins. Returns the snapshots by path."""
+    whose sha256 hash and size in bytes are those its entry pins."""
     sources = descriptor.get("sources", [])
-    if not isinstance(sources, list) or not all(isinstance(s, dict) for s in sources):
+    if not list_of_objects(sources):
         return {}, [_files(DESCRIPTOR, "sources must be a list of objects", field="sources")]
     snapshots, problems = {}, []
     for number, source in enumerate(sources):
@@ -415,9 +381,7 @@ def snapshots_match_their_pins(descriptor: dict, read: Callable) -> tuple[dict, 
     return snapshots, problems
 
 
-def descriptor_checks(
-    descriptor: dict, read: Callable
-) -> tuple[Any, dict[str, str], list[Problem]]:
+def descriptor_checks(descriptor: dict, read: Callable) -> tuple[Any, dict, list[Problem]]:
     """The descriptor's date, licences and snapshot pins: its day, the snapshots, the problems."""
     created, problems = created_is_past(descriptor)
     problems += licences_are_published(descriptor, read)
