@@ -155,3 +155,27 @@ def test_base_url_normalises() -> None:
 def test_a_base_url_with_spaces_or_control_characters_is_refused(address: str) -> None:
     with pytest.raises(PackageError, match="printable ASCII"):
         base_url(address)
+
+
+NOT_URIS = [
+    "https://example.org/<script>",
+    'https://example.org/"x',
+    "https://example.org/{x}|^`",
+    "https://example.org/%zz",
+    "https://user:pw@example.org/",
+    "https://-/",
+    "https://a..b/",
+    "https://example.org:0/",
+    "https://example.org/" + "a" * 2000,
+]
+
+
+@pytest.mark.parametrize("address", NOT_URIS)
+def test_a_base_url_that_is_no_plain_uri_is_refused(address: str) -> None:
+    with pytest.raises(PackageError, match="RFC 3986"):
+        base_url(address)
+
+
+@pytest.mark.parametrize("address", ["https://example.org/a%20b/", "http://[::1]:8000/x/", "https://sub.ex-ample.org./"])
+def test_a_plain_uri_is_taken(address: str) -> None:
+    assert base_url(address).startswith(address.rstrip("/"))

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import ipaddress
 import json
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -105,15 +107,49 @@ def checked_url(text: str, setting: str) -> str:
         parts.port  # noqa: B018 (a port that is not a number raises ValueError)
     except ValueError:
         parts = None
-    if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
-        problem = "is not an absolute http(s) URL"
-    elif parts.query or parts.fragment or not all("!" <= c <= "~" for c in text):
-        problem = "has a query, a fragment, spaces or characters outside printable ASCII"
-    else:
+    problem = _url_fault(text, parts)
+    if problem is None:
         return text
     shown = text if len(text) <= 80 else text[:79] + "…"
     example = "give an address such as https://example.org/data/"
     raise PackageError(f"{setting} {shown!r} {problem}; {example}")
+
+
+# RFC 3986's characters (unreserved, reserved) and well-formed %-escapes; a host's DNS labels.
+_URI_CHARACTERS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?")
+MAX_URL = 2000  # characters; every id of an export begins with the address
+
+
+def _url_fault(text: str, parts: Any) -> str | None:
+    """What is wrong with an address as the base of every id, or None."""
+    if not parts or parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not an absolute http(s) URL"
+    if parts.query or parts.fragment or not all("!" <= c <= "~" for c in text):
+        return "has a query, a fragment, spaces or characters outside printable ASCII"
+    if not _is_uri(text, parts):
+        return 'is not a plain RFC 3986 address (a user name, a bad host or %-escape, <>"{}|^`)'
+    return None
+
+
+def _is_host(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return bool(_HOST.fullmatch(host))
+    return True
+
+
+def _is_uri(text: str, parts: Any) -> bool:
+    """An address every id can begin with: RFC 3986 characters only, no user name or password, a
+    valid host and port, at most MAX_URL characters."""
+    return (
+        len(text) <= MAX_URL
+        and bool(_URI_CHARACTERS.fullmatch(text))
+        and parts.username is None
+        and _is_host(parts.hostname)
+        and parts.port != 0
+    )
 
 
 def relative_note(document: str) -> str:
