@@ -19,7 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import sys
 from pathlib import Path
+
+import yaml
 
 from _maintenance import apply_changes
 
@@ -58,6 +61,28 @@ def citation_keys(text: str, indent: str, descriptor: dict, repo: str | None) ->
         where = rf"^({indent}date-released: .*\n)"
         text = re.sub(where, rf'\1{indent}repository-code: "{repo}"\n', text, count=1, flags=re.MULTILINE)
     return text
+
+
+def citation_faults(text: str, descriptor: dict, repo: str | None) -> list[str]:
+    """What the written CITATION.cff, read as YAML, still says otherwise than the descriptor and mkdocs.yml: a key
+    the text rewrite could not reach (a comment on its line, another indent, a key removed)."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        return [f"CITATION.cff is not YAML: {error}"]
+    wanted = {"version": descriptor["version"], "date-released": descriptor["created"][:10], "repository-code": repo}
+    faults = []
+    preferred = data.get("preferred-citation") if isinstance(data, dict) else None
+    for where, keys in (("", data), ("preferred-citation.", preferred)):
+        if not isinstance(keys, dict):
+            faults.append(f"CITATION.cff: {where or 'the top level'} is not a mapping")
+            continue
+        for key, value in wanted.items():
+            found = keys.get(key)
+            found = str(found) if found is not None else None
+            if found != value:
+                faults.append(f"CITATION.cff: {where}{key} is {found!r}, not {value!r}; write it as `{key}: ` at its indent")
+    return faults
 
 
 def zenodo(descriptor: dict, repo: str | None) -> str:
@@ -113,6 +138,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="report what is stale; change nothing")
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")
     args = parser.parse_args(argv)
+    wanted = changes(args.root).get(args.root / "CITATION.cff")
+    text = wanted.decode("utf-8") if wanted else (args.root / "CITATION.cff").read_text(encoding="utf-8")
+    descriptor = json.loads((args.root / "datapackage.json").read_text(encoding="utf-8"))
+    faults = citation_faults(text, descriptor, setting(args.root, "repo_url"))
+    if faults:
+        print("\n".join(faults), file=sys.stderr)
+        return 1
     code = apply_changes(changes(args.root), args.root, args.check, "stale", "wrote")
     if args.check and not code:
         print("current: CITATION.cff, .zenodo.json and pyproject.toml agree with datapackage.json and mkdocs.yml")

@@ -159,6 +159,33 @@ def test_a_new_version_makes_the_citation_stale_until_synced(metadata_root: Path
     )
 
 
+# A preferred-citation the text rewrite cannot reach: each must still fail --check, not pass as current.
+UNREACHABLE_PREFERRED = {
+    "a comment on the block's key line": ("  version: 3.0.0", "  version: 2.0.0"),
+    "another indent": ("  version: 3.0.0\n  date-released: ", "  version: 2.0.0\n  date-released: "),
+    "the version removed": ("  version: 3.0.0\n", ""),
+}
+
+
+@pytest.mark.parametrize("case", UNREACHABLE_PREFERRED)
+def test_a_preferred_citation_the_rewrite_cannot_reach_fails_the_check(metadata_root: Path, case: str) -> None:
+    old, new = UNREACHABLE_PREFERRED[case]
+    path = metadata_root / "CITATION.cff"
+    top, marker, preferred = path.read_text().partition("\npreferred-citation:\n")
+    version = json.loads((metadata_root / "datapackage.json").read_text())["version"]
+    old, new = old.replace("3.0.0", version), new
+    if case == "another indent":  # the whole block at 4 spaces, its version stale
+        preferred = "".join(f"  {line}" for line in preferred.splitlines(keepends=True))
+        old, new = "    version: " + version, "    version: 2.0.0"
+    assert old in preferred
+    if case.startswith("a comment"):
+        marker = "\npreferred-citation:  # what GitHub reads\n"
+    path.write_text(top + marker + preferred.replace(old, new, 1))
+    for args in (("--check",), ()):
+        result = sync(metadata_root, *args)
+        assert result.returncode == 1 and "preferred-citation.version is" in result.stderr, result.stderr
+
+
 SAME_AS_THE_TOP = ("title", "version", "date-released", "authors", "license")
 
 
