@@ -10,8 +10,6 @@
 Each call opens the package once (open_package); none imports frictionless, nor pandera unasked.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

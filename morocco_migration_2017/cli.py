@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from .problems import SHOWN_CHARACTERS, PackageError, printable
+from .problems import SHOWN_CHARACTERS, DataPackageError, PackageError, printable
 from .verify import SHOWN, verify
 
 FORMATS = ("xlsx", "parquet", "sqlite", "json", "zip", "croissant", "annotations")
@@ -76,8 +76,7 @@ def _parser() -> argparse.ArgumentParser:
     into = "folder to write into (default dist/exports)"
     export.add_argument("--out", default="dist/exports", help=into)
     address = "the site's address: annotation ids are absolute under it (default: $SITE_URL)"
-    site = os.environ.get("SITE_URL") or None
-    export.add_argument("--base-url", metavar="URL", default=site, help=address)
+    export.add_argument("--base-url", metavar="URL", help=address)
     export.add_argument("path", **PATH)
     return parser
 
@@ -133,8 +132,12 @@ def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
     from . import load_flat
     from .presentation import format_period, format_value
 
+    try:  # what show prints must be what validate accepts
+        flat = load_flat(args.path, validate=True)
+    except DataPackageError as err:  # on stdout, as validate reports a problem
+        return 1, [f"not valid: {err}; run validate for every problem"]
     lines = []
-    for _, row in load_flat(args.path).iterrows():
+    for _, row in flat.iterrows():
         fields = (row["statement_inferred_fields"], row["inferred_fields"])
         inferred = " ".join(str(f) for f in fields if isinstance(f, str))
         value = format_value(row["value"], row["value_bound"], row["unit"])
@@ -150,14 +153,17 @@ def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
     try:  # each writer imports its library (the optional [export] extra) when it runs
         from .export import export
 
-        written = export(args.format, args.out, args.path, args.base_url)
+        site, setting = args.base_url, "--base-url"
+        if site is None and os.environ.get("SITE_URL"):
+            site, setting = os.environ["SITE_URL"], "SITE_URL"
+        written = export(args.format, args.out, args.path, site, setting)
     except ImportError as err:
         extra = "pip install 'morocco-migration-2017[export]'"
         raise PackageError(f"export needs the [export] extra ({err}); {extra}") from None
     except OSError as err:  # --out is a file, a folder that cannot be made, a full disk
         where = printable(str(err.filename or args.out))
         raise PackageError(f"export: cannot write {where}: {err.strerror or err}") from None
-    if args.base_url is None and LINKING.intersection(args.format):
+    if site is None and LINKING.intersection(args.format):
         _say(f"morocco-migration-2017: note: {RELATIVE}\n", sys.stderr)
     return 0, [f"wrote {path}" for path in written]
 
@@ -180,6 +186,7 @@ def _say(text: str, stream: Any) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = None
     if hasattr(sys.stdout, "reconfigure"):  # an ASCII terminal gets escapes, not a crash
         sys.stdout.reconfigure(errors="backslashreplace")
     try:  # anything but a PackageError is a bug, and shows its traceback
@@ -194,5 +201,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             error = error[: SHOWN_CHARACTERS - 1] + "…"
     if error:
         _say(printable(f"morocco-migration-2017: error: {error}") + "\n", sys.stderr)
+        if getattr(args, "json", False):  # a reader of stdout gets a verdict too
+            verdict = "valid" if args.command == "validate" else "identical"
+            _say(json.dumps({verdict: False, "error": error}, ensure_ascii=True) + "\n", sys.stdout)
         return 2
     return code
+
+
+if (
+    __name__ == "__main__"
+):  # python -m morocco_migration_2017.cli, as python -m morocco_migration_2017
+    raise SystemExit(main())

@@ -1,8 +1,6 @@
 """The package as read, once: what validate, load*, show, the exports and the docs all take;
 read_package() reads it safely, judges it by the release's rules, then types its tables."""
 
-from __future__ import annotations
-
 import io
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -4,8 +4,6 @@ Written here rather than taken from pandera's `from_frictionless_schema`, which 
 string, drops enum values and needs frictionless. Use: mm.schema("statistics").validate(mm.load())
 """
 
-from __future__ import annotations
-
 import re
 from collections.abc import Iterator
 from functools import partial

@@ -1,7 +1,5 @@
 """How a figure is worded for readers: one wording for `show`, the site's cards, tables, JSON-LD."""
 
-from __future__ import annotations
-
 from typing import Any
 
 import pandas as pd

@@ -1,7 +1,5 @@
 """One problem found in a package, located as a spreadsheet user looks for it, printed safely."""
 
-from __future__ import annotations
-
 import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any

@@ -1,8 +1,6 @@
 """Safe files: a package may be hostile, so only regular files inside its root are read, within
 limits, never a URL; JSON is strict (UTF-8, no duplicate key, bounded nesting)."""
 
-from __future__ import annotations
-
 import contextlib
 import json
 import os

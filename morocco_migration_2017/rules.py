@@ -2,8 +2,6 @@
 a fork's Table Schemas are screened (SCHEMA_RULES, FIELD_RULES, PATTERN_RULES), and the file checks
 read each CSV's bytes (CSV_RULES), the descriptor's date and licences, and the snapshot pins."""
 
-from __future__ import annotations
-
 import datetime as dt
 import hashlib
 import json

@@ -3,8 +3,6 @@
 A stage runs only when the stages before it found nothing, so no fault is reported twice. Each has a
 time budget (_timed); the report keeps the first max_problems problems and counts them all."""
 
-from __future__ import annotations
-
 import csv
 import signal
 import threading

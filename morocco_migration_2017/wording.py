@@ -1,8 +1,6 @@
 """What the source's words imply: the value of a number as written, the bound that the words before
 it give, and the kind and start of the period that a phrase names."""
 
-from __future__ import annotations
-
 import re
 from decimal import Decimal
 

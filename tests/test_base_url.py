@@ -138,7 +138,8 @@ def test_a_bad_site_url_is_a_usage_error_too(
 ) -> None:
     monkeypatch.setenv("SITE_URL", "notaurl")
     assert main(["export", "--format", "croissant", "--out", "unused"]) == 2
-    assert "notaurl" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "SITE_URL 'notaurl'" in err and "--base-url" not in err
 
 
 def test_base_url_normalises() -> None:

@@ -125,6 +125,29 @@ def test_show_prints_every_statistic_with_bound_and_quote() -> None:
     assert "“The legalization campaign has so far granted legal stay rights to more than 23,000 migrants”" in out
 
 
+def test_show_of_a_copy_validate_refuses_exits_1_and_prints_no_table(package_copy: Path) -> None:
+    set_cell(package_copy, "statistics", 3, "value_bound", "roughly")
+    result = run("show", str(package_copy))
+    assert result.returncode == 1 and result.stderr == ""
+    assert result.stdout.startswith("not valid: data/statistics.csv, row 3, field value_bound:"), result.stdout
+    assert "run validate" in result.stdout and "\u201c" not in result.stdout  # no quote: no table
+
+
+@pytest.mark.parametrize("command", ["validate", "verify"])
+def test_json_usage_error_gives_a_verdict_on_stdout(command: str, tmp_path: Path) -> None:
+    result = run(command, str(tmp_path / "missing"), "--json")
+    verdict = "valid" if command == "validate" else "identical"
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1
+    report = json.loads(result.stdout)
+    assert report[verdict] is False and "missing" in report["error"]
+
+
+def test_the_cli_module_runs_as_the_package_does() -> None:
+    module = [sys.executable, "-m", "morocco_migration_2017.cli", "--version"]
+    result = subprocess.run(module, capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0 and result.stdout == f"morocco-migration-2017 {mm.__version__}\n"
+
+
 def test_show_into_a_closed_pipe_is_quiet() -> None:
     result = subprocess.run(
         f"{sys.executable} -m morocco_migration_2017 show | head -1", shell=True, cwd=ROOT, capture_output=True, text=True

@@ -77,13 +77,14 @@ def export(
     out: str | Path = "dist/exports",
     root: str | Path | None = None,
     site_url: str | None = None,
+    setting: str = "--base-url",
 ) -> list[Path]:
     """Write each format into out; returns the files written.
 
     The tables are validated (every stage) first. ImportError, before anything is written,
     without the [export] extra. site_url, the site's address (annotation ids are absolute under
-    it), is checked (PackageError) and ends in '/'."""
-    site_url = None if site_url is None else base_url(site_url)
+    it), is checked (PackageError naming the setting it came from) and ends in '/'."""
+    site_url = None if site_url is None else base_url(site_url, setting)
     missing = missing_extra()
     if missing:
         raise ImportError(f"No module named {missing[0]!r}")

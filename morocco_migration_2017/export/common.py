@@ -93,9 +93,9 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def base_url(text: str) -> str:
+def base_url(text: str, setting: str = "--base-url") -> str:
     """The site's address checked (see checked_url), ending in '/' so that paths join under it."""
-    text = checked_url(text, "--base-url")
+    text = checked_url(text, setting)
     return text if text.endswith("/") else text + "/"
 
 
