@@ -82,11 +82,13 @@ def test_xlsx_sheets_are_ready_to_filter_and_hold_their_enums(exported: Path) ->
         header = [cell.value for cell in sheet[1]]
         schema = json.loads((mm.default_root() / "schemas" / f"{name}.schema.json").read_text(encoding="utf-8"))
         enums = {f["name"]: f["constraints"]["enum"] for f in schema["fields"] if "enum" in f.get("constraints", {})}
+        required = {f["name"] for f in schema["fields"] if f.get("constraints", {}).get("required")}
         lists = {}
         for rule in sheet.data_validations.dataValidation:
             column = header[next(iter(rule.sqref.ranges)).min_col - 1]
             lists[column] = rule.formula1.strip('"').split(",")
             assert rule.type == "list" and rule.showErrorMessage, (name, column)
+            assert bool(rule.allow_blank) == (column not in required), (name, column)
             (cells,) = rule.sqref.ranges  # the whole column below the header
             assert (cells.min_col, cells.min_row, cells.max_row) == (cells.max_col, 2, 1048576), (name, column)
         assert lists == {k: [str(v) for v in values] for k, values in enums.items()}, name

@@ -91,7 +91,8 @@ def _enum_lists(sheet: Any, fields: list[dict[str, Any]]) -> None:
         listed = ",".join(str(value) for value in allowed)
         if len(listed) > 255 or '"' in listed or any("," in str(value) for value in allowed):
             continue
-        rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=True)
+        blank = not constraints(field).get("required", False)  # a required column takes no blank
+        rule = DataValidation(type="list", formula1=f'"{listed}"', allow_blank=blank)
         rule.showErrorMessage = True
         rule.error = f"{field['name']} takes one of: {listed}"
         column = get_column_letter(number)
