@@ -100,6 +100,7 @@ def test_every_croissant_id_is_absolute_under_the_base_url(tmp_path: Path, monke
     assert files[BASE + "data/statistics.csv"] == "data/statistics.csv"  # loads beside itself
     statistics = document["recordSet"][0]
     assert statistics["@id"] == BASE + "croissant.json#statistics"
+    assert f"  url = {{{BASE}}},\n" in document["citeAs"]  # the BibTeX names where the dataset is
 
 
 def test_without_a_base_url_croissant_says_its_ids_are_relative(
@@ -113,6 +114,7 @@ def test_without_a_base_url_croissant_says_its_ids_are_relative(
     comment = document["rdfs:comment"]
     assert "relative" in comment and "--base-url" in comment and "croissant.json" in comment
     assert document["@context"]["rdfs"] == "http://www.w3.org/2000/01/rdf-schema#"
+    assert "url = " not in document["citeAs"]  # no address is known: none is made up
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "relative" in err and "--base-url" in err
 
@@ -180,3 +182,13 @@ def test_a_base_url_that_is_no_plain_uri_is_refused(address: str) -> None:
 @pytest.mark.parametrize("address", ["https://example.org/a%20b/", "http://[::1]:8000/x/", "https://sub.ex-ample.org./"])
 def test_a_plain_uri_is_taken(address: str) -> None:
     assert base_url(address).startswith(address.rstrip("/"))
+
+
+def test_the_dataset_card_cites_the_base_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zipfile
+
+    monkeypatch.delenv("SITE_URL", raising=False)
+    assert main(["export", "--format", "zip", "--out", str(tmp_path), "--base-url", BASE]) == 0
+    with zipfile.ZipFile(tmp_path / "morocco-migration-2017.zip") as z:
+        card = z.read("morocco-migration-2017/README.md").decode("utf-8")
+    assert f"  url = {{{BASE}}},\n" in card.split("```bibtex", 1)[1]

@@ -19,6 +19,6 @@ def to_zip(package: Package, out: Path, site_url: str | None = None) -> list[Pat
     entries += [
         (f"{NAME}/{CROISSANT_FILE}", json_bytes(croissant(package, site_url))),
         (f"{NAME}/{ANNOTATIONS_FILE}", json_bytes(annotations(package, site_url))),
-        (f"{NAME}/{CARD_FILE}", card(package).encode("utf-8")),
+        (f"{NAME}/{CARD_FILE}", card(package, site_url).encode("utf-8")),
     ]
     return [atomic(out / f"{NAME}.zip", pinned_zip(entries, package.created))]

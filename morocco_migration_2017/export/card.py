@@ -143,17 +143,27 @@ def about_section(package: Package) -> list[str]:
     ]
 
 
-def cite_section(package: Package) -> list[str]:
-    return ["## How to cite", "", citation(package), "", "```bibtex", cite_as(package), "```", ""]
+def cite_section(package: Package, site_url: str | None = None) -> list[str]:
+    return [
+        "## How to cite",
+        "",
+        citation(package),
+        "",
+        "```bibtex",
+        cite_as(package, site_url),
+        "```",
+        "",
+    ]
 
 
-def card(package: Package) -> str:
+def card(package: Package, site_url: str | None = None) -> str:
     """README.md for the package folder: the YAML front matter, then the title, description,
-    tables, how to load them, licence, sources, version and citation."""
+    tables, how to load them, licence, sources, version and citation (its url the site's)."""
     import yaml
 
     front = yaml.safe_dump(metadata(package), sort_keys=False, allow_unicode=True, width=100)
     body = [f"# {package.descriptor['title']}", "", package.descriptor["description"], ""]
-    for section in (tables_section, load_section, about_section, cite_section):
+    for section in (tables_section, load_section, about_section):
         body += section(package)
+    body += cite_section(package, site_url)
     return "\n".join(["---", *WHY, front.rstrip("\n"), "---", "", *body]).rstrip("\n") + "\n"

@@ -214,9 +214,9 @@ def package_entries(package: Package) -> list[dict[str, Any]]:
     return files
 
 
-def cite_as(package: Package) -> str:
+def cite_as(package: Package, site_url: str | None = None) -> str:
     """BibTeX for the dataset: from CITATION.cff where the package has one (a checkout), else from
-    the descriptor."""
+    the descriptor; its url is the site's address, else the CITATION.cff's url or repository."""
     import yaml
 
     cff = package.root / "CITATION.cff"
@@ -237,6 +237,7 @@ def cite_as(package: Package) -> str:
         "title": about.get("title", package.descriptor["title"]),
         "version": version,
         "year": year,
+        "url": site_url or about.get("url") or about.get("repository-code"),
         "note": " ".join(str(about.get("message", "")).split()),
     }
     fields = ",\n".join(f"  {key} = {{{value}}}" for key, value in bibtex.items() if value)

@@ -307,7 +307,7 @@ def croissant(package: Package, site_url: str | None = None) -> dict[str, Any]:
         "conformsTo": CROISSANT,
         **_about(package, site_url),
         **relative,
-        "citeAs": cite_as(package),
+        "citeAs": cite_as(package, site_url),
         "rai:dataCollection": METHOD,
         "rai:dataLimitations": LIMITS,
         "rai:dataBiases": BIASES,
