@@ -175,6 +175,20 @@ def test_metadata_table(database: Path) -> None:
     assert meta["name"] == "morocco-migration-2017" and meta["version"] == mm.__version__
     assert "PRAGMA foreign_keys=ON" in meta["foreign_keys"]
     assert "not enforced" in meta["patterns"]
+    assert "converted before the checks" in meta["types"]
+
+
+@pytest.mark.parametrize(("text", "stored"), [("5e4", 50000), (" 7", 7), ("5.0", 5)])
+def test_strict_converts_text_it_reads_losslessly_and_stores_the_type(
+    database: Path, tmp_path: Path, text: str, stored: int
+) -> None:
+    """What the _metadata note says: SQLite's STRICT conversion, then the checks; never text in an INTEGER."""
+    copy = shutil.copy(database, tmp_path / "copy.db")
+    with closing(sqlite3.connect(copy)) as db:
+        row = {**fresh(db, "statistics"), "value": text}
+        insert(db, "statistics", row)
+        found = db.execute("SELECT value, typeof(value) FROM statistics WHERE statistic_id = 'zzfresh'").fetchone()
+    assert tuple(found) == (stored, "integer")
 
 
 def test_tables_are_strict_and_need_no_regexp(database: Path) -> None:

@@ -294,6 +294,13 @@ def _create_table(resource: Resource) -> str:
     return f"CREATE TABLE {_ident(resource.name)} (\n  {body}{notes}\n) STRICT"
 
 
+STRICT_NOTE = (
+    "STRICT: a value is stored as its column's type. Text SQLite reads losslessly as that type"
+    " ('5e4', ' 7' or '5.0' in an INTEGER column) is converted before the checks;"
+    " other text is refused."
+)
+
+
 def _metadata_rows(package: Package) -> list[tuple[str, str]]:
     descriptor = package.descriptor
     return [
@@ -303,6 +310,7 @@ def _metadata_rows(package: Package) -> list[tuple[str, str]]:
         ("foreign_keys", "Declared; SQLite enforces them only with PRAGMA foreign_keys=ON."),
         ("patterns", "Those named in a CREATE TABLE comment (see .schema) are not enforced here."),
         ("checks", "Every other rule of the Table Schemas is a CHECK, NOT NULL or UNIQUE."),
+        ("types", STRICT_NOTE),
     ]
 
 
