@@ -214,17 +214,19 @@ def package_entries(package: Package) -> list[dict[str, Any]]:
     return files
 
 
+def _citation_file(package: Package) -> dict[str, Any]:
+    """CITATION.cff as read, where the package has one (a checkout), else nothing."""
+    import yaml
+
+    if not (package.root / "CITATION.cff").is_file():
+        return {}
+    return yaml.safe_load(read_file(package.root, "CITATION.cff").decode("utf-8"))
+
+
 def cite_as(package: Package, site_url: str | None = None) -> str:
     """BibTeX for the dataset: from CITATION.cff where the package has one (a checkout), else from
     the descriptor; its url is the site's address, else the CITATION.cff's url or repository."""
-    import yaml
-
-    cff = package.root / "CITATION.cff"
-    about = (
-        yaml.safe_load(read_file(package.root, "CITATION.cff").decode("utf-8"))
-        if cff.is_file()
-        else {}
-    )
+    about = _citation_file(package)
     authors = [
         a.get("name") or f"{a.get('given-names', '')} {a.get('family-names', '')}".strip()
         for a in about.get("authors", [])
