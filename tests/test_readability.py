@@ -87,6 +87,8 @@ def test_check_fails_only_above_the_baseline(tmp_path: Path) -> None:
     worse = run(root, "--check", "--baseline", str(baseline))
     assert worse.returncode == 1
     assert "width: 2 (baseline 1)" in worse.stderr
+    refused = run(root, "--record", "--baseline", str(baseline))  # a worse count is never recorded
+    assert refused.returncode == 1 and json.loads(baseline.read_text(encoding="utf-8"))["width"] == 1
 
 
 def test_the_tree_is_within_its_baseline() -> None:
