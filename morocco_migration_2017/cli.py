@@ -150,12 +150,13 @@ def _show(args: argparse.Namespace) -> tuple[int, list[str]]:
 
 
 def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
+    linking = bool(LINKING.intersection(args.format))
+    site, setting = args.base_url, "--base-url"
+    if site is None and linking:  # SITE_URL serves only the formats whose ids it makes absolute
+        site, setting = os.environ.get("SITE_URL"), "SITE_URL"  # set but empty: unset
     try:  # each writer imports its library (the optional [export] extra) when it runs
         from .export import export
 
-        site, setting = args.base_url, "--base-url"
-        if site is None and os.environ.get("SITE_URL"):
-            site, setting = os.environ["SITE_URL"], "SITE_URL"
         written = export(args.format, args.out, args.path, site, setting)
     except ImportError as err:
         extra = "pip install 'morocco-migration-2017[export]'"
@@ -163,7 +164,7 @@ def _export(args: argparse.Namespace) -> tuple[int, list[str]]:
     except OSError as err:  # --out is a file, a folder that cannot be made, a full disk
         where = printable(str(err.filename or args.out))
         raise PackageError(f"export: cannot write {where}: {err.strerror or err}") from None
-    if site is None and LINKING.intersection(args.format):
+    if not site and linking:
         _say(f"morocco-migration-2017: note: {RELATIVE}\n", sys.stderr)
     return 0, [f"wrote {path}" for path in written]
 
@@ -203,12 +204,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(printable(f"morocco-migration-2017: error: {error}") + "\n", sys.stderr)
         if getattr(args, "json", False):  # a reader of stdout gets a verdict too
             verdict = "valid" if args.command == "validate" else "identical"
-            _say(json.dumps({verdict: False, "error": error}, ensure_ascii=True) + "\n", sys.stdout)
+            _say(json.dumps({verdict: False, "error": printable(error)}) + "\n", sys.stdout)
         return 2
     return code
 
 
-if (
-    __name__ == "__main__"
-):  # python -m morocco_migration_2017.cli, as python -m morocco_migration_2017
+# python -m morocco_migration_2017.cli, as python -m morocco_migration_2017
+if __name__ == "__main__":
     raise SystemExit(main())

@@ -142,6 +142,14 @@ def test_json_usage_error_gives_a_verdict_on_stdout(command: str, tmp_path: Path
     assert report[verdict] is False and "missing" in report["error"]
 
 
+def test_json_usage_error_of_an_undecodable_path_is_valid_unicode(tmp_path: Path) -> None:
+    path = str(tmp_path / "bad\udcff\udcfename")  # the bytes 0xff 0xfe of a file name, as os.fsdecode gives them
+    result = run("validate", path, "--json")
+    assert result.returncode == 2
+    report = json.loads(result.stdout)
+    assert report["error"].encode("utf-8") and "\\u{dcff}" in report["error"]
+
+
 def test_the_cli_module_runs_as_the_package_does() -> None:
     module = [sys.executable, "-m", "morocco_migration_2017.cli", "--version"]
     result = subprocess.run(module, capture_output=True, text=True, cwd=ROOT)

@@ -175,10 +175,12 @@ def test_metadata_table(database: Path) -> None:
     assert meta["name"] == "morocco-migration-2017" and meta["version"] == mm.__version__
     assert "PRAGMA foreign_keys=ON" in meta["foreign_keys"]
     assert "not enforced" in meta["patterns"]
-    assert "converted before the checks" in meta["types"]
+    assert "rounded through a float" in meta["types"] and "Insert numbers" in meta["types"]
 
 
-@pytest.mark.parametrize(("text", "stored"), [("5e4", 50000), (" 7", 7), ("5.0", 5)])
+@pytest.mark.parametrize(
+    ("text", "stored"), [("5e4", 50000), (" 7", 7), ("5.0", 5), ("+5", 5), ("49999.99999999999999", 50000)]
+)
 def test_strict_converts_text_it_reads_losslessly_and_stores_the_type(
     database: Path, tmp_path: Path, text: str, stored: int
 ) -> None:

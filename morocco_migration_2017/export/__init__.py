@@ -84,7 +84,7 @@ def export(
     The tables are validated (every stage) first. ImportError, before anything is written,
     without the [export] extra. site_url, the site's address (annotation ids are absolute under
     it), is checked (PackageError naming the setting it came from) and ends in '/'."""
-    site_url = None if site_url is None else base_url(site_url, setting)
+    site_url = base_url(site_url, setting) if site_url else None  # empty: unset
     missing = missing_extra()
     if missing:
         raise ImportError(f"No module named {missing[0]!r}")

@@ -295,9 +295,10 @@ def _create_table(resource: Resource) -> str:
 
 
 STRICT_NOTE = (
-    "STRICT: a value is stored as its column's type. Text SQLite reads losslessly as that type"
-    " ('5e4', ' 7' or '5.0' in an INTEGER column) is converted before the checks;"
-    " other text is refused."
+    "STRICT: a value is stored as its column's type, and text is first converted as SQLite's own"
+    " typing does: text that reads as a number becomes one before the checks ('5e4' and '+5' in an"
+    " INTEGER column; '49999.99999999999999' becomes 50000, rounded through a float). Insert"
+    " numbers, not text: what is stored always passes every check, but may not be the text given."
 )
 
 
