@@ -64,8 +64,8 @@ def citation_keys(text: str, indent: str, descriptor: dict, repo: str | None) ->
 
 
 def citation_faults(text: str, descriptor: dict, repo: str | None) -> list[str]:
-    """What the written CITATION.cff, read as YAML, still says otherwise than the descriptor and mkdocs.yml: a key
-    the text rewrite could not reach (a comment on its line, another indent, a key removed)."""
+    """What a CITATION.cff, read as YAML, says otherwise than the descriptor and mkdocs.yml, key by key: in the
+    file as it is (--check), or as written (a key the text rewrite could not reach: another indent, a key removed)."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
@@ -73,15 +73,16 @@ def citation_faults(text: str, descriptor: dict, repo: str | None) -> list[str]:
     wanted = {"version": descriptor["version"], "date-released": descriptor["created"][:10], "repository-code": repo}
     faults = []
     preferred = data.get("preferred-citation") if isinstance(data, dict) else None
-    for where, keys in (("", data), ("preferred-citation.", preferred)):
+    for where, keys in (("the top level", data), ("preferred-citation", preferred)):
         if not isinstance(keys, dict):
-            faults.append(f"CITATION.cff: {where or 'the top level'} is not a mapping")
+            faults.append(f"CITATION.cff: {where} is not a mapping")
             continue
         for key, value in wanted.items():
             found = keys.get(key)
             found = str(found) if found is not None else None
             if found != value:
-                faults.append(f"CITATION.cff: {where}{key} is {found!r}, not {value!r}; write it as `{key}: ` at its indent")
+                named = key if where == "the top level" else f"{where}.{key}"
+                faults.append(f"CITATION.cff: {named} is {found!r}, not {value!r}; write it as `{key}: ` at its indent")
     return faults
 
 
@@ -138,17 +139,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="report what is stale; change nothing")
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")
     args = parser.parse_args(argv)
-    wanted = changes(args.root).get(args.root / "CITATION.cff")
-    text = wanted.decode("utf-8") if wanted else (args.root / "CITATION.cff").read_text(encoding="utf-8")
-    descriptor = json.loads((args.root / "datapackage.json").read_text(encoding="utf-8"))
-    faults = citation_faults(text, descriptor, setting(args.root, "repo_url"))
+    try:
+        wanted = changes(args.root)
+        descriptor = json.loads((args.root / "datapackage.json").read_text(encoding="utf-8"))
+        current, repo = (args.root / "CITATION.cff").read_text(encoding="utf-8"), setting(args.root, "repo_url")
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        print(f"cannot read the metadata files (UTF-8 text, datapackage.json as JSON): {error}", file=sys.stderr)
+        return 1
+    written = wanted.get(args.root / "CITATION.cff")
+    text = written.decode("utf-8") if written and not args.check else current
+    faults = citation_faults(text, descriptor, repo)
     if faults:
         print("\n".join(faults), file=sys.stderr)
-        return 1
-    code = apply_changes(changes(args.root), args.root, args.check, "stale", "wrote")
-    if args.check and not code:
+    code = apply_changes(wanted, args.root, args.check, "stale", "wrote")
+    if args.check and not code and not faults:
         print("current: CITATION.cff, .zenodo.json and pyproject.toml agree with datapackage.json and mkdocs.yml")
-    return code
+    return 1 if faults else code
 
 
 if __name__ == "__main__":

@@ -145,6 +145,10 @@ def test_a_new_version_makes_the_citation_stale_until_synced(metadata_root: Path
     edit_descriptor(metadata_root, lambda d: d.update(version="9.1.0", created="2030-02-03T00:00:00Z"))
     check = sync(metadata_root, "--check")
     assert check.returncode == 1 and "stale: CITATION.cff" in check.stdout and "stale: .zenodo.json" in check.stdout
+    version = json.loads((ROOT / "datapackage.json").read_text())["version"]
+    for named in ("version", "preferred-citation.version", "date-released", "preferred-citation.date-released"):
+        assert f"CITATION.cff: {named} is " in check.stderr, check.stderr  # each stale key, by name
+    assert f"version is '{version}', not '9.1.0'" in check.stderr
     assert sync(metadata_root).returncode == 0
     cff = yaml.safe_load((metadata_root / "CITATION.cff").read_text())
     assert (str(cff["version"]), str(cff["date-released"])) == ("9.1.0", "2030-02-03")
@@ -184,6 +188,15 @@ def test_a_preferred_citation_the_rewrite_cannot_reach_fails_the_check(metadata_
     for args in (("--check",), ()):
         result = sync(metadata_root, *args)
         assert result.returncode == 1 and "preferred-citation.version is" in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("name", ["CITATION.cff", "datapackage.json"])
+def test_an_unreadable_metadata_file_is_one_line_not_a_traceback(metadata_root: Path, name: str) -> None:
+    (metadata_root / name).write_bytes(b"\xff\xfe not UTF-8")
+    for args in (("--check",), ()):
+        result = sync(metadata_root, *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert len(result.stderr.splitlines()) == 1 and "cannot read" in result.stderr
 
 
 SAME_AS_THE_TOP = ("title", "version", "date-released", "authors", "license")
