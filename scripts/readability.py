@@ -103,6 +103,24 @@ def measure(root: Path) -> dict[str, list[str]]:
     return faults
 
 
+def read_baseline(path: Path) -> dict[str, int] | bool | None:
+    """The recorded counts (None: no baseline yet); False, with one line said, when the file is not
+    a JSON object of whole numbers at least 0."""
+    if not path.is_file():
+        return None
+    try:
+        allowed = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        print(f"{path}: not a JSON baseline ({error})", file=sys.stderr)
+        return False
+    counts = allowed.items() if isinstance(allowed, dict) else [("(the whole file)", allowed)]
+    bad = [name for name, count in counts if type(count) is not int or count < 0]
+    if bad:
+        print(f"{path}: each count must be a whole number at least 0, not {bad[0]!r}", file=sys.stderr)
+        return False
+    return allowed
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if any count is above the baseline")
@@ -118,7 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     print("counts:", json.dumps(counts))
     if not (args.check or args.record):
         return 0
-    allowed = json.loads(args.baseline.read_text(encoding="utf-8")) if args.baseline.is_file() else None
+    allowed = read_baseline(args.baseline)
+    if allowed is False:
+        return 2
     worse = (
         [f"{n}: {c} (baseline {allowed.get(n, 0)})" for n, c in counts.items() if c > allowed.get(n, 0)]
         if allowed is not None

@@ -91,5 +91,15 @@ def test_check_fails_only_above_the_baseline(tmp_path: Path) -> None:
     assert refused.returncode == 1 and json.loads(baseline.read_text(encoding="utf-8"))["width"] == 1
 
 
+@pytest.mark.parametrize("text", ['{"complexity": "0"}', '{"width": null}', "[1]", "{", "", '{"length": -1}'])
+def test_a_malformed_baseline_is_one_line_and_exit_2(tmp_path: Path, text: str) -> None:
+    root, baseline = tree(tmp_path, WIDE), tmp_path / "baseline.json"
+    baseline.write_text(text, encoding="utf-8")
+    for option in ("--check", "--record"):
+        result = run(root, option, "--baseline", str(baseline))
+        assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+        assert baseline.read_text(encoding="utf-8") == text  # nothing recorded over it
+
+
 def test_the_tree_is_within_its_baseline() -> None:
     assert run(ROOT, "--check").returncode == 0
