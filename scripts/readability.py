@@ -139,11 +139,9 @@ def main(argv: list[str] | None = None) -> int:
     allowed = read_baseline(args.baseline)
     if allowed is False:
         return 2
-    worse = (
-        [f"{n}: {c} (baseline {allowed.get(n, 0)})" for n, c in counts.items() if c > allowed.get(n, 0)]
-        if allowed is not None
-        else []
-    )
+    if allowed is None:  # no baseline yet: --record writes the first, --check allows no fault
+        allowed = counts if args.record else {}
+    worse = [f"{n}: {c} (baseline {allowed.get(n, 0)})" for n, c in counts.items() if c > allowed.get(n, 0)]
     for line in worse:
         print(f"worse than the baseline: {line}", file=sys.stderr)
     if args.record and not worse:  # the bar may only rise: a worse count is never recorded

@@ -119,11 +119,11 @@ def project_urls(text: str, repo: str | None, site: str | None) -> str:
     return text.replace("[project.scripts]\n", table + "[project.scripts]\n", 1)
 
 
-def changes(root: Path) -> dict[Path, bytes]:
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-    repo, site = setting(root, "repo_url"), setting(root, "site_url")
+def changes(root: Path, descriptor: dict, cff: str, repo: str | None) -> dict[Path, bytes]:
+    """The files whose text is not what datapackage.json and mkdocs.yml make it, with that text."""
+    site = setting(root, "site_url")
     wanted = {
-        root / "CITATION.cff": citation((root / "CITATION.cff").read_text(encoding="utf-8"), descriptor, repo),
+        root / "CITATION.cff": citation(cff, descriptor, repo),
         root / ".zenodo.json": zenodo(descriptor, repo),
         root / "pyproject.toml": project_urls((root / "pyproject.toml").read_text(encoding="utf-8"), repo, site),
     }
@@ -140,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="the repository (default: this one)")
     args = parser.parse_args(argv)
     try:
-        wanted = changes(args.root)
         descriptor = json.loads((args.root / "datapackage.json").read_text(encoding="utf-8"))
         current, repo = (args.root / "CITATION.cff").read_text(encoding="utf-8"), setting(args.root, "repo_url")
+        wanted = changes(args.root, descriptor, current, repo)  # each file read once
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         print(f"cannot read the metadata files (UTF-8 text, datapackage.json as JSON): {error}", file=sys.stderr)
         return 1

@@ -91,6 +91,11 @@ def test_check_fails_only_above_the_baseline(tmp_path: Path) -> None:
     assert refused.returncode == 1 and json.loads(baseline.read_text(encoding="utf-8"))["width"] == 1
 
 
+def test_check_without_a_baseline_allows_no_fault(tmp_path: Path) -> None:
+    root = tree(tmp_path, WIDE)
+    assert run(root, "--check", "--baseline", str(tmp_path / "none.json")).returncode == 1
+
+
 @pytest.mark.parametrize("text", ['{"complexity": "0"}', '{"width": null}', "[1]", "{", "", '{"length": -1}'])
 def test_a_malformed_baseline_is_one_line_and_exit_2(tmp_path: Path, text: str) -> None:
     root, baseline = tree(tmp_path, WIDE), tmp_path / "baseline.json"

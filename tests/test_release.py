@@ -177,7 +177,7 @@ def test_a_preferred_citation_the_rewrite_cannot_reach_fails_the_check(metadata_
     path = metadata_root / "CITATION.cff"
     top, marker, preferred = path.read_text().partition("\npreferred-citation:\n")
     version = json.loads((metadata_root / "datapackage.json").read_text())["version"]
-    old, new = old.replace("3.0.0", version), new
+    old = old.replace("3.0.0", version)  # the block's current version, whatever the release
     if case == "another indent":  # the whole block at 4 spaces, its version stale
         preferred = "".join(f"  {line}" for line in preferred.splitlines(keepends=True))
         old, new = "    version: " + version, "    version: 2.0.0"
